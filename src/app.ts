@@ -1,0 +1,86 @@
+/** createApp(deps): every route, middleware and the one error handler. No env, no driver: entry points build deps. */
+import { Hono } from 'hono';
+import type { Deps } from './deps.js';
+import { AppError } from './errors.js';
+import type { AppEnv } from './http/context.js';
+import { accessLog, bodyLimit, init, securityHeaders } from './http/middleware.js';
+import { problemResponse, toAppError } from './http/problem.js';
+import { publicRoutes } from './http/routes/public.js';
+import { registrationRoutes } from './http/routes/registrations.js';
+import { operatorRegistrationRoutes } from './http/routes/operator-registrations.js';
+import { operatorAccountRoutes } from './http/routes/operator-accounts.js';
+import { activationRoutes } from './http/routes/activation.js';
+import { devRoutes } from './http/routes/dev.js';
+import { operatorAuthRoutes } from './http/routes/operator-auth.js';
+import { adminRoutes } from './http/routes/admin.js';
+import { pagesRoutes } from './http/routes/pages.js';
+import { authRoutes } from './http/routes/auth.js';
+import { meRoutes } from './http/routes/me.js';
+import { verifyRoutes } from './http/routes/verify.js';
+import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Deps for the whole process (Node), or resolved per request (Workers: a database client per request). */
+export type DepsSource = Deps | ((request: Request) => Deps);
+
+export function createApp(source: DepsSource): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', init(source), accessLog(), securityHeaders(), bodyLimit(MAX_BODY_BYTES));
+
+  app.route('/', publicRoutes(() => app));
+  // Areas: one sub-app each (src/http/routes/<area>.ts), mounted here, one line per area.
+  app.route('/', registrationRoutes());
+  app.route('/', operatorRegistrationRoutes());
+  app.route('/', operatorAccountRoutes());
+  app.route('/', activationRoutes());
+  app.route('/', devRoutes());
+  app.route('/', operatorAuthRoutes());
+  app.route('/', adminRoutes());
+  app.route('/', pagesRoutes());
+  app.route('/', authRoutes());
+  app.route('/', meRoutes());
+  app.route('/', verifyRoutes());
+  app.route('/', adminVerifierRoutes());
+
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = allowedMethods(app, path);
+    if (allowed.length > 0) {
+      const res = problemResponse(c, new AppError('method_not_allowed'));
+      res.headers.set('Allow', allowed.join(', '));
+      return res;
+    }
+    return problemResponse(c, new AppError('not_found'));
+  });
+
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    const logger = (c.get('deps') ?? (typeof source === 'function' ? undefined : source))?.logger;
+    if (appError.status >= 500) {
+      logger?.error('request failed', {
+        requestId: c.get('requestId'),
+        errorCode: appError.code,
+        error: error instanceof Error ? error : String(error),
+      });
+    }
+    const res = problemResponse(c, appError);
+    // onError responses bypass the middleware chain's post-processing, so set the id here too.
+    res.headers.set('X-Request-Id', c.get('requestId') ?? '');
+    return res;
+  });
+
+  return app;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Methods some endpoint (not a middleware) serves at this path: a 404 there is really a 405. */
+function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
+  const endpoints = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.handler));
+  return METHODS.filter((method) => {
+    const [matches] = app.router.match(method, path) as [[unknown, unknown][], unknown];
+    return matches.some((m) => endpoints.has((m[0] as [unknown])[0] as never) || endpoints.has(m[0] as never));
+  });
+}

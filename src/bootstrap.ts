@@ -1,0 +1,40 @@
+/** Node only: builds Deps from a Config — database (PGlite or PostgreSQL), migrations, keys, registry. */
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { Config } from './config.js';
+import { loadKeyRing } from './crypto/keyring-file.js';
+import { loadPinPepper } from './crypto/pepper-file.js';
+import { createPinHasher } from './crypto/pin.js';
+import { applyMigrations } from './db/migrate.js';
+import { createPgliteDatabase } from './db/pglite.js';
+import { createPostgresDatabase } from './db/postgres.js';
+import type { Database } from './db/types.js';
+import { systemClock, type Clock, type Deps } from './deps.js';
+import type { Logger } from './logger.js';
+import { createSeededRegistry } from './registry/seeded.js';
+
+export async function openDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) return createPostgresDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  const dir = join(config.dataDir, 'pgdata');
+  await mkdir(dir, { recursive: true });
+  return createPgliteDatabase(dir);
+}
+
+export async function buildNodeDeps(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Deps> {
+  const database = await openDatabase(config);
+  await applyMigrations(database);
+  const { ring, source } = await loadKeyRing(config);
+  const pepper = await loadPinPepper(config);
+  logger.info('key ring loaded', { source, kids: ring.kids, currentKid: ring.currentKid });
+  return {
+    config,
+    database,
+    db: database.db,
+    logger,
+    clock,
+    keys: ring,
+    registry: createSeededRegistry(database.db),
+    pins: createPinHasher(pepper),
+    pepper,
+  };
+}

@@ -1,0 +1,112 @@
+/** Parses the service configuration once, from process.env or Workers bindings, with one zod schema. */
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const keyRingJson = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON (a key ring, see docs/keys.md)' });
+        return z.NEVER;
+      }
+    }),
+);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(8787)),
+    IKD_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+    DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(16)),
+    PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    RESEND_API_KEY: optionalString,
+    RESEND_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.resend.com')),
+    MAIL_FROM: z.preprocess(emptyToUndefined, z.string().min(3).default('IKD Dukcapil <no-reply@ikd.example.id>')),
+    IKD_KEYS: keyRingJson,
+    IKD_PIN_PEPPER: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    VIDEO_CALL_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://meet.jit.si')),
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+    IKD_SEED_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(200)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const required = ['DATABASE_URL', 'PUBLIC_BASE_URL', 'IKD_KEYS', 'IKD_PIN_PEPPER', 'RESEND_API_KEY'] as const;
+    for (const name of required) {
+      if (env[name] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+      }
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  /** Development conveniences (dev mailbox, dev-credentials.json, generated keys) are on. */
+  devMode: boolean;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  databasePoolSize: number;
+  publicBaseUrl: string;
+  mail: { from: string; resendApiKey?: string; resendBaseUrl: string };
+  keysJson?: unknown;
+  pinPepper?: string;
+  videoCallBaseUrl: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  seedCount: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env or a Workers env object). Throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  const devMode = e.NODE_ENV !== 'production' && e.RESEND_API_KEY === undefined;
+  return {
+    env: e.NODE_ENV,
+    devMode,
+    port: e.PORT,
+    dataDir: e.IKD_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    mail: { from: e.MAIL_FROM, resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL.replace(/\/+$/, '') },
+    keysJson: e.IKD_KEYS,
+    pinPepper: e.IKD_PIN_PEPPER,
+    videoCallBaseUrl: e.VIDEO_CALL_BASE_URL.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    seedCount: e.IKD_SEED_COUNT,
+  };
+}

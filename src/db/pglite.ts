@@ -1,0 +1,26 @@
+/** PGlite (PostgreSQL compiled to WASM): the embedded default store and the unit-test database. */
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import * as schema from './schema/index.js';
+import type { Database, Db } from './types.js';
+import { withTimeout } from './postgres.js';
+
+/** dataDir undefined → in memory (tests). */
+export async function createPgliteDatabase(dataDir?: string): Promise<Database & { client: PGlite }> {
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    client,
+    ping: async (timeoutMs = 2000) => {
+      if (client.closed) throw Object.assign(new Error('PGlite is closed'), { code: 'CONNECTION_CLOSED' });
+      await withTimeout(db.execute(sql`select 1`), timeoutMs);
+    },
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** PostgreSQL through postgres.js: the production store (Node pool or a Workers Hyperdrive connection). */
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import * as schema from './schema/index.js';
+import type { Database, Db } from './types.js';
+
+export function createPostgresDatabase(url: string, options: { max?: number; connectTimeoutSeconds?: number } = {}): Database & {
+  client: postgres.Sql;
+} {
+  const client = postgres(url, {
+    max: options.max ?? 16,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: 30,
+    // Notices (e.g. "relation already exists, skipping") are not service logs.
+    onnotice: () => {},
+    prepare: true,
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    client,
+    ping: async (timeoutMs = 2000) => {
+      await withTimeout(db.execute(sql`select 1`), timeoutMs);
+    },
+    close: async () => {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('database ping timed out'), { code: 'ETIMEDOUT' })), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,60 @@
+/** Resident IKD accounts, their devices and their sessions. */
+import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    nik: text('nik').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone').notNull(),
+    status: text('status', { enum: ['active', 'suspended', 'deleted'] }).notNull(),
+    /** argon2id(PIN, secret = pepper): PHC string. */
+    pinHash: text('pin_hash').notNull(),
+    /** Consecutive wrong PINs since the last success or lock. */
+    pinFailures: integer('pin_failures').notNull().default(0),
+    /** How many times the account was locked: the lock doubles each time. */
+    lockCount: integer('lock_count').notNull().default(0),
+    lockedUntil: ts('locked_until'),
+    suspendedReason: text('suspended_reason'),
+    activatedAt: ts('activated_at').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    deletedAt: ts('deleted_at'),
+  },
+  // One live IKD per NIK; deleted accounts stay for the access history's sake.
+  (t) => [uniqueIndex('accounts_nik_live_idx').on(t.nik).where(sql`status <> 'deleted'`)],
+);
+
+export const devices = pgTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    /** Raw Ed25519 public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    registrationId: text('registration_id').notNull(),
+    status: text('status', { enum: ['active', 'revoked'] }).notNull(),
+    createdAt: ts('created_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('devices_account_idx').on(t.accountId, t.status)],
+);
+
+export const residentSessions = pgTable(
+  'resident_sessions',
+  {
+    id: text('id').primaryKey(),
+    /** SHA-256 of the opaque access token, hex. */
+    tokenHash: text('token_hash').notNull(),
+    accountId: text('account_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('resident_sessions_token_idx').on(t.tokenHash), index('resident_sessions_account_idx').on(t.accountId)],
+);

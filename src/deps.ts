@@ -1,0 +1,27 @@
+/** What every domain function and route may use; built once per process by an entry point (or by a test). */
+import type { Config } from './config.js';
+import type { PinHasher } from './crypto/pin.js';
+import type { KeyRing } from './crypto/keyring.js';
+import type { Database, Db } from './db/types.js';
+import type { Logger } from './logger.js';
+import type { PopulationRegistry } from './registry/port.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Deps {
+  config: Config;
+  database: Database;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  keys: KeyRing;
+  registry: PopulationRegistry;
+  /** argon2id + pepper; PINs only ever pass through here. */
+  pins: PinHasher;
+  /** The pepper itself, when it did not come from config (development: generated into the data dir). Keys activation-code hashes. */
+  pepper?: string;
+}

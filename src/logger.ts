@@ -1,0 +1,64 @@
+/** Structured JSON-line logging that redacts secrets by field name before anything is written. */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const levelRank: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+/** Field names whose values never reach a log, at any depth. */
+const SECRET_KEY =
+  /pin|pass(word)?|secret|token|code|otp|api_?key|authorization|cookie|signature|pepper|private|selfie|photo|nonce|^key$|^t$/i;
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6) return '[depth]';
+  if (value instanceof Error) {
+    // Stack traces go to the log (never to clients); messages are kept, causes redacted.
+    return { name: value.name, message: value.message, stack: value.stack };
+  }
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+export type LogSink = (line: string) => void;
+
+export function createLogger(
+  options: { level?: LogLevel | 'silent'; sink?: LogSink; base?: LogFields } = {},
+): Logger {
+  const min = levelRank[options.level ?? 'info'];
+  const sink: LogSink = options.sink ?? ((line) => process.stdout.write(line + '\n'));
+  const base = options.base ?? {};
+  const write = (level: LogLevel, msg: string, fields?: LogFields) => {
+    if (levelRank[level] < min) return;
+    const entry = { time: new Date().toISOString(), level, msg, ...(redact({ ...base, ...fields }) as LogFields) };
+    sink(JSON.stringify(entry));
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+    child: (fields) => createLogger({ level: options.level, sink, base: { ...base, ...fields } }),
+  };
+}
+
+/** A logger that keeps every line in memory: tests search it for canary secrets. */
+export function createMemoryLogger(level: LogLevel = 'debug'): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const logger = createLogger({ level, sink: (line) => lines.push(line) });
+  return Object.assign(logger, { lines });
+}
