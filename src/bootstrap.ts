@@ -25,6 +25,7 @@ export async function buildNodeDeps(config: Config, logger: Logger, clock: Clock
   await applyMigrations(database);
   const { ring, source } = await loadKeyRing(config);
   const pepper = await loadPinPepper(config);
+  const hasher = createPinHasher(pepper);
   logger.info('key ring loaded', { source, kids: ring.kids, currentKid: ring.currentKid });
   return {
     config,
@@ -34,7 +35,8 @@ export async function buildNodeDeps(config: Config, logger: Logger, clock: Clock
     clock,
     keys: ring,
     registry: createSeededRegistry(database.db),
-    pins: createPinHasher(pepper),
+    pins: hasher,
+    passwords: hasher,
     pepper,
   };
 }
