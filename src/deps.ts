@@ -22,6 +22,8 @@ export interface Deps {
   registry: PopulationRegistry;
   /** argon2id + pepper; PINs only ever pass through here. */
   pins: PinHasher;
+  /** Operator passwords: the same memory-hard, peppered hashing as PINs. */
+  passwords: PinHasher;
   /** The pepper itself, when it did not come from config (development: generated into the data dir). Keys activation-code hashes. */
   pepper?: string;
 }

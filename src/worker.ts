@@ -11,6 +11,8 @@ import { createPostgresDatabase } from './db/postgres.js';
 import { systemClock, type Deps } from './deps.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSeededRegistry } from './registry/seeded.js';
+import { transportFor } from './email/transports.js';
+import { createOutboxWorker } from './email/worker.js';
 
 export interface WorkerEnv {
   HYPERDRIVE: { connectionString: string };
@@ -22,6 +24,7 @@ interface IsolateState {
   keys: KeyRing;
   logger: Logger;
   pins: Deps['pins'];
+  passwords: Deps['passwords'];
 }
 
 let isolate: IsolateState | undefined;
@@ -41,12 +44,27 @@ function isolateState(env: WorkerEnv): IsolateState {
   if (!config.pinPepper) throw new Error('IKD_PIN_PEPPER: is required on Workers');
   const keys = new KeyRing(storedKeyRingSchema.parse(config.keysJson));
   const logger = createLogger({ level: config.logLevel, sink: (line) => console.log(line) });
-  isolate = { config, keys, logger, pins: createScryptPinHasher(config.pinPepper) };
+  const hasher = createScryptPinHasher(config.pinPepper);
+  isolate = { config, keys, logger, pins: hasher, passwords: hasher };
   return isolate;
 }
 
+type ExecutionContext = { waitUntil(p: Promise<unknown>): void };
+
 export default {
-  async fetch(request: Request, env: WorkerEnv, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
+  /** Cron trigger (wrangler.toml [triggers]): delivers due outbox e-mails, as the Node process's loop does. */
+  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const state = isolateState(env);
+    const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 2 });
+    try {
+      const worker = createOutboxWorker({ db: database.db, clock: systemClock, logger: state.logger }, transportFor(state.config, state.logger));
+      await worker.deliverDue();
+    } finally {
+      ctx.waitUntil(database.close());
+    }
+  },
+
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const state = isolateState(env);
     const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 5 });
     const deps: Deps = {

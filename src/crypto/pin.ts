@@ -2,6 +2,7 @@
 // The weak-PIN rules (weakPinReason) live in ./pin-rules.ts: domain code imports those, never this native module.
 import { hash, verify } from '@node-rs/argon2';
 
+/** A slow, peppered hash for low-entropy secrets: resident PINs and operator passwords. */
 export interface PinHasher {
   hash(pin: string): Promise<string>;
   verify(pinHash: string, pin: string): Promise<boolean>;

@@ -1,0 +1,349 @@
+/** Dukcapil operators: creating them, password + TOTP login with lockout, and their console sessions. */
+import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { dummyPasswordHash, generatePassword, MIN_PASSWORD_LENGTH } from '../crypto/password.js';
+import { newId, randomSecret, sha256Hex } from '../crypto/secrets.js';
+import { matchTotp, newTotpSecret, totpUri } from '../crypto/totp.js';
+import { operators, operatorSessions } from '../db/schema/index.js';
+import type { DbOrTx, Tx } from '../db/types.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { appendAudit, type AuditEntry } from './audit.js';
+import { enforceRateLimits } from './rate-limit.js';
+
+export const OPERATOR_ROLES = ['operator', 'supervisor', 'admin'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** Who is calling, as routes see it after requireOperator. */
+export interface OperatorPrincipal {
+  id: string;
+  name: string;
+  role: OperatorRole;
+  officeCode: string;
+  /** The console session the request came with (logout ends it). */
+  sessionId: string;
+}
+
+export const MAX_LOGIN_FAILURES = 5;
+export const LOCK_MS = 15 * 60_000;
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
+/** Per IP and per username, before any password is checked: argon2 time is what they protect. */
+export const LOGIN_RATE_LIMITS = {
+  perIp: { limit: 20, windowSeconds: 60 },
+  perUsername: { limit: 10, windowSeconds: 60 },
+} as const;
+
+const ROLE_RANK: Record<OperatorRole, number> = { operator: 1, supervisor: 2, admin: 3 };
+
+/** A role may do what any lower role may: admin ⊇ supervisor ⊇ operator. No roles listed = any operator. */
+export function roleAllows(role: OperatorRole, allowed: readonly OperatorRole[]): boolean {
+  if (allowed.length === 0) return true;
+  return ROLE_RANK[role] >= Math.min(...allowed.map((r) => ROLE_RANK[r]));
+}
+
+export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
+
+export interface AuditActor {
+  actorType: AuditEntry['actorType'];
+  actorId: string;
+}
+
+/** Operators created from the command line or the development seed. */
+export const SYSTEM_ACTOR: AuditActor = { actorType: 'system', actorId: 'cli' };
+
+export interface NewOperator {
+  username: string;
+  name: string;
+  role: OperatorRole;
+  officeCode: string;
+  /** Omitted: a random one is generated and returned once. */
+  password?: string;
+}
+
+export interface CreatedOperator {
+  operator: { id: string; username: string; name: string; role: OperatorRole; officeCode: string };
+  /** The password now valid: the given one, or the generated one (shown once, never stored in clear). */
+  password: string;
+  passwordGenerated: boolean;
+  totpSecret: string;
+  otpauthUri: string;
+}
+
+/** Creates an operator with a fresh TOTP secret; 409 conflict when the username is taken. Audited. */
+export async function createOperator(
+  deps: Pick<Deps, 'db' | 'clock' | 'passwords'>,
+  input: NewOperator,
+  actor: AuditActor = SYSTEM_ACTOR,
+): Promise<CreatedOperator> {
+  const username = normalizeUsername(input.username);
+  if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
+    throw new AppError('invalid_request', {
+      errors: [{ path: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }],
+    });
+  }
+  const password = input.password ?? generatePassword();
+  const passwordHash = await deps.passwords.hash(password);
+  const totpSecret = newTotpSecret();
+  const now = deps.clock.now();
+  const id = newId('op');
+  await deps.db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(operators)
+      .values({ id, username, name: input.name, role: input.role, officeCode: input.officeCode, passwordHash, totpSecret, createdAt: now })
+      .onConflictDoNothing({ target: operators.username })
+      .returning({ id: operators.id });
+    if (inserted.length === 0) throw new AppError('conflict', { detail: 'The username is taken.' });
+    await appendAudit(
+      tx,
+      {
+        ...actor,
+        action: 'operator.created',
+        targetType: 'operator',
+        targetId: id,
+        details: { username, role: input.role, officeCode: input.officeCode },
+      },
+      now,
+    );
+  });
+  return {
+    operator: { id, username, name: input.name, role: input.role, officeCode: input.officeCode },
+    password,
+    passwordGenerated: input.password === undefined,
+    totpSecret,
+    otpauthUri: totpUri(username, totpSecret),
+  };
+}
+
+export interface OperatorLoginInput {
+  username: string;
+  password: string;
+  otp: string;
+  ip: string;
+}
+
+export interface OperatorLogin {
+  token: string;
+  expiresAt: Date;
+  operator: Omit<OperatorPrincipal, 'sessionId'>;
+}
+
+// Unknown usernames are checked against this secret, so they cost a TOTP computation like real ones.
+const DUMMY_TOTP_SECRET = newTotpSecret();
+
+const invalidCredentials = () => new AppError('invalid_credentials');
+
+/**
+ * Password + TOTP login. The failure counter is advanced (one UPDATE) before anything is judged, so parallel
+ * guesses each spend one of the five tries; the TOTP step is claimed by one conditional UPDATE, so a code
+ * logs in once. Any wrong part is the same 401; the attempt after five failures is 423 for 15 minutes.
+ */
+export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, input: OperatorLoginInput): Promise<OperatorLogin> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const username = normalizeUsername(input.username);
+  await enforceRateLimits(
+    db,
+    [
+      { key: `oplogin:ip:${input.ip}`, ...LOGIN_RATE_LIMITS.perIp },
+      // Hashed: a username field sometimes holds a mistyped password.
+      { key: `oplogin:user:${sha256Hex(username)}`, ...LOGIN_RATE_LIMITS.perUsername },
+    ],
+    now,
+  );
+
+  const notLocked = or(isNull(operators.lockedUntil), lte(operators.lockedUntil, now));
+  const [claimed] = await db
+    .update(operators)
+    .set({ failedLogins: sql`${operators.failedLogins} + 1` })
+    .where(
+      and(eq(operators.username, username), eq(operators.status, 'active'), notLocked, lt(operators.failedLogins, MAX_LOGIN_FAILURES)),
+    )
+    .returning({
+      id: operators.id,
+      name: operators.name,
+      role: operators.role,
+      officeCode: operators.officeCode,
+      passwordHash: operators.passwordHash,
+      totpSecret: operators.totpSecret,
+    });
+
+  if (!claimed) return refuseUnclaimed(deps, username, input, now);
+
+  const passwordOk = await deps.passwords.verify(claimed.passwordHash, input.password);
+  const step = await matchTotp(claimed.totpSecret, input.otp, now);
+  let reason = !passwordOk ? 'wrong_password' : step === null ? 'wrong_otp' : 'otp_reused';
+
+  if (passwordOk && step !== null) {
+    const login = await db.transaction(async (tx) => {
+      // The one statement that decides: this code's step is newer than the last accepted one, and no lock came in between.
+      const [accepted] = await tx
+        .update(operators)
+        .set({ lastTotpStep: step, failedLogins: 0 })
+        .where(and(eq(operators.id, claimed.id), lt(operators.lastTotpStep, step), notLocked))
+        .returning({ id: operators.id });
+      if (!accepted) return null;
+      const token = randomSecret();
+      const sessionId = newId('ops');
+      const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS);
+      await tx.insert(operatorSessions).values({
+        id: sessionId,
+        tokenHash: sha256Hex(token),
+        operatorId: claimed.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt,
+      });
+      await appendAudit(
+        tx,
+        { actorType: 'operator', actorId: claimed.id, action: 'operator.login', targetType: 'operator_session', targetId: sessionId, details: { ip: input.ip } },
+        now,
+      );
+      return { token, expiresAt };
+    });
+    if (login) {
+      const { passwordHash: _p, totpSecret: _t, ...operator } = claimed;
+      return { ...login, operator };
+    }
+    const locked = await isLocked(deps, claimed.id, now);
+    if (locked) reason = 'locked';
+  }
+
+  await db.transaction(async (tx) => {
+    // Row update first, audit last: every transaction takes the operator row before the audit lock (no deadlock).
+    const lockedUntil = await lockIfExhausted(tx, claimed.id, now);
+    await appendAudit(
+      tx,
+      { actorType: 'operator', actorId: claimed.id, action: 'operator.login_failed', targetType: 'operator', targetId: claimed.id, details: { reason, ip: input.ip } },
+      now,
+    );
+    if (lockedUntil) await auditLock(tx, claimed.id, lockedUntil, now);
+  });
+  throw invalidCredentials();
+}
+
+/** No try slot: unknown, disabled, locked, or five tries already in flight. */
+async function refuseUnclaimed(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, username: string, input: OperatorLoginInput, now: Date): Promise<never> {
+  const { db } = deps;
+  const [known] = await db
+    .select({ id: operators.id, status: operators.status })
+    .from(operators)
+    .where(eq(operators.username, username));
+  if (known?.status === 'active') {
+    // Five failures (or five tries in flight) and no lock yet: lock now, so a crash between claim and judgement cannot wedge the counter.
+    const lockedUntil = await db.transaction(async (tx) => {
+      const newLock = await lockIfExhausted(tx, known.id, now);
+      const until = newLock ?? (await lockedUntilOf(tx, known.id));
+      await appendAudit(
+        tx,
+        { actorType: 'operator', actorId: known.id, action: 'operator.login_failed', targetType: 'operator', targetId: known.id, details: { reason: 'locked', ip: input.ip } },
+        now,
+      );
+      if (newLock) await auditLock(tx, known.id, newLock, now);
+      return until;
+    });
+    const retryAfter = lockedUntil && lockedUntil > now ? (lockedUntil.getTime() - now.getTime()) / 1000 : LOCK_MS / 1000;
+    throw new AppError('operator_locked', { retryAfter });
+  }
+  // Same work as a real check: an argon2 verification and a TOTP computation.
+  await deps.passwords.verify(await dummyPasswordHash(deps.passwords), input.password);
+  await matchTotp(DUMMY_TOTP_SECRET, input.otp, now);
+  await db.transaction((tx) =>
+    appendAudit(
+      tx,
+      {
+        actorType: known ? 'operator' : 'system',
+        actorId: known?.id ?? 'anonymous',
+        action: 'operator.login_failed',
+        targetType: 'operator',
+        // The attempted name is not recorded: it may be a password typed into the wrong field.
+        targetId: known?.id ?? 'unknown',
+        details: { reason: known ? 'disabled' : 'unknown_user', ip: input.ip },
+      },
+      now,
+    ),
+  );
+  throw invalidCredentials();
+}
+
+/** Sets the 15-minute lock when five tries are spent and none is set; returns the new lock's end, if this call set it (the caller audits it). */
+async function lockIfExhausted(tx: Tx, operatorId: string, now: Date): Promise<Date | null> {
+  const lockedUntil = new Date(now.getTime() + LOCK_MS);
+  const [locked] = await tx
+    .update(operators)
+    .set({ lockedUntil, failedLogins: 0 })
+    .where(
+      and(
+        eq(operators.id, operatorId),
+        sql`${operators.failedLogins} >= ${MAX_LOGIN_FAILURES}`,
+        or(isNull(operators.lockedUntil), lte(operators.lockedUntil, now)),
+      ),
+    )
+    .returning({ lockedUntil: operators.lockedUntil });
+  return locked ? lockedUntil : null;
+}
+
+const auditLock = (tx: Tx, operatorId: string, until: Date, now: Date) =>
+  appendAudit(
+    tx,
+    { actorType: 'system', actorId: 'login', action: 'operator.locked', targetType: 'operator', targetId: operatorId, details: { until: until.toISOString() } },
+    now,
+  );
+
+async function lockedUntilOf(db: DbOrTx, operatorId: string): Promise<Date | null> {
+  const [row] = await db.select({ lockedUntil: operators.lockedUntil }).from(operators).where(eq(operators.id, operatorId));
+  return row?.lockedUntil ?? null;
+}
+
+async function isLocked(deps: Pick<Deps, 'db'>, operatorId: string, now: Date): Promise<boolean> {
+  const until = await lockedUntilOf(deps.db, operatorId);
+  return until !== null && until > now;
+}
+
+/**
+ * The operator behind a session token, or null when the token is unknown, revoked, idle for 30 minutes, past its
+ * 12 hours, or its operator is disabled. Using a session refreshes its idle timer (the same statement).
+ */
+export async function authenticateOperatorSession(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, token: string): Promise<OperatorPrincipal | null> {
+  if (token.length === 0 || token.length > 256) return null;
+  const now = deps.clock.now();
+  const [row] = await deps.db
+    .update(operatorSessions)
+    .set({ lastSeenAt: now })
+    .from(operators)
+    .where(
+      and(
+        eq(operatorSessions.tokenHash, sha256Hex(token)),
+        isNull(operatorSessions.revokedAt),
+        gt(operatorSessions.expiresAt, now),
+        gt(operatorSessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS)),
+        eq(operators.id, operatorSessions.operatorId),
+        eq(operators.status, 'active'),
+      ),
+    )
+    .returning({
+      sessionId: operatorSessions.id,
+      id: operators.id,
+      name: operators.name,
+      role: operators.role,
+      officeCode: operators.officeCode,
+    });
+  return row ?? null;
+}
+
+/** Ends the caller's session (idempotent); audited. */
+export async function logoutOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, principal: OperatorPrincipal): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(operatorSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(operatorSessions.id, principal.sessionId), isNull(operatorSessions.revokedAt)))
+      .returning({ id: operatorSessions.id });
+    if (revoked.length === 0) return;
+    await appendAudit(
+      tx,
+      { actorType: 'operator', actorId: principal.id, action: 'operator.logout', targetType: 'operator_session', targetId: principal.sessionId },
+      now,
+    );
+  });
+}
