@@ -1,0 +1,30 @@
+/** Cuts an account off from its phones: devices revoked, resident sessions ended, live KTP QR tokens revoked. */
+import { sql } from 'drizzle-orm';
+import { devices, ktpTokens, residentSessions } from '../db/schema/index.js';
+import { queryRows, type DbOrTx } from '../db/types.js';
+
+export interface RevokedAccess {
+  devices: number;
+  sessions: number;
+  tokens: number;
+}
+
+/** Call inside the transaction of the change that requires it (device replacement, suspension, deletion). */
+export async function revokeAccountAccess(tx: DbOrTx, accountId: string, now: Date): Promise<RevokedAccess> {
+  const revokedDevices = await queryRows<{ id: string }>(
+    tx,
+    sql`update ${devices} set status = 'revoked', revoked_at = ${now.toISOString()}::timestamptz
+        where account_id = ${accountId} and status = 'active' returning id`,
+  );
+  const sessions = await queryRows<{ id: string }>(
+    tx,
+    sql`update ${residentSessions} set revoked_at = ${now.toISOString()}::timestamptz
+        where account_id = ${accountId} and revoked_at is null and expires_at > ${now.toISOString()}::timestamptz returning id`,
+  );
+  const tokens = await queryRows<{ id: string }>(
+    tx,
+    sql`update ${ktpTokens} set revoked_at = ${now.toISOString()}::timestamptz
+        where account_id = ${accountId} and revoked_at is null and used_at is null and expires_at > ${now.toISOString()}::timestamptz returning id`,
+  );
+  return { devices: revokedDevices.length, sessions: sessions.length, tokens: tokens.length };
+}

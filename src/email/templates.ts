@@ -1,0 +1,244 @@
+/** The resident e-mails (Indonesian and English), rendered to subject + text + HTML; every value is HTML-escaped. */
+
+export type EmailLang = 'id' | 'en';
+
+export interface EmailData {
+  /** Activation link and code (SOP step 4: "tautan aktivasi" + "PIN aktivasi"). */
+  activation: { name: string; link: string; code: string; expiresAt: Date };
+  /** The same after an operator resent it: the earlier link and code no longer work. */
+  activation_resent: { name: string; link: string; code: string; expiresAt: Date };
+  account_activated: { name: string; at: Date };
+  /** A new phone became the IKD device; the previous one was signed out and revoked. */
+  device_replaced: { name: string; at: Date };
+  account_suspended: { name: string; at: Date; reason?: string };
+  pin_changed: { name: string; at: Date };
+  account_deleted: { name: string; at: Date };
+}
+
+export type EmailTemplate = keyof EmailData;
+export const EMAIL_TEMPLATES = [
+  'activation',
+  'activation_resent',
+  'account_activated',
+  'device_replaced',
+  'account_suspended',
+  'pin_changed',
+  'account_deleted',
+] as const satisfies readonly EmailTemplate[];
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** A paragraph is plain text, or text with one link, or the activation code set apart. */
+type Block = { p: string } | { link: string; label: string } | { code: string; label: string };
+
+interface Body {
+  subject: string;
+  greeting: string;
+  blocks: Block[];
+}
+
+const SIGNATURE: Record<EmailLang, string> = {
+  id: 'Direktorat Jenderal Kependudukan dan Pencatatan Sipil\nKementerian Dalam Negeri',
+  en: 'Directorate General of Population and Civil Registration\nMinistry of Home Affairs',
+};
+
+const NOT_YOU: Record<EmailLang, string> = {
+  id: 'Jika ini bukan Anda, segera hubungi Call Center Kependudukan atau datangi kantor Disdukcapil terdekat.',
+  en: 'If this was not you, contact the Population Call Center or visit your nearest Disdukcapil office right away.',
+};
+
+const NEVER_SHARE: Record<EmailLang, string> = {
+  id: 'Petugas Dukcapil tidak akan pernah meminta kode ini. Jangan berikan kepada siapa pun.',
+  en: 'Dukcapil staff will never ask for this code. Do not share it with anyone.',
+};
+
+/** Times in Western Indonesia Time, the way a resident reads them ("24 November 2026 15.00 WIB"). */
+export function formatTime(at: Date, lang: EmailLang): string {
+  const text = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: 'Asia/Jakarta',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(at);
+  return `${text} WIB`;
+}
+
+const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body } = {
+  activation: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'Aktivasi Identitas Kependudukan Digital (IKD)',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: 'Verifikasi data Anda telah disetujui petugas Disdukcapil. Untuk mengaktifkan IKD, buka tautan berikut dan masukkan kode aktivasi, lalu buat PIN Anda sendiri.' },
+            { link: d.link, label: 'Tautan aktivasi' },
+            { code: d.code, label: 'Kode aktivasi' },
+            { p: `Tautan dan kode berlaku sampai ${formatTime(d.expiresAt, lang)} dan hanya dapat dipakai satu kali. Setelah 5 kali kode salah, minta petugas mengirim ulang.` },
+            { p: NEVER_SHARE.id },
+          ],
+        }
+      : {
+          subject: 'Activate your Digital Population Identity (IKD)',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: 'A Disdukcapil officer has approved your verification. To activate your IKD, open the link below, enter the activation code, then choose your own PIN.' },
+            { link: d.link, label: 'Activation link' },
+            { code: d.code, label: 'Activation code' },
+            { p: `The link and code are valid until ${formatTime(d.expiresAt, lang)} and work once. After 5 wrong codes, ask an officer to resend them.` },
+            { p: NEVER_SHARE.en },
+          ],
+        },
+  activation_resent: (d, lang) => {
+    const base = bodies.activation(d, lang);
+    return lang === 'id'
+      ? {
+          ...base,
+          subject: 'Tautan aktivasi IKD baru',
+          blocks: [{ p: 'Petugas Disdukcapil mengirim ulang aktivasi Anda. Tautan dan kode sebelumnya tidak berlaku lagi.' }, ...base.blocks],
+        }
+      : {
+          ...base,
+          subject: 'Your new IKD activation link',
+          blocks: [{ p: 'A Disdukcapil officer resent your activation. The earlier link and code no longer work.' }, ...base.blocks],
+        };
+  },
+  account_activated: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'IKD Anda telah aktif',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `Identitas Kependudukan Digital Anda aktif sejak ${formatTime(d.at, lang)}. Masuk ke aplikasi dengan PIN yang Anda buat.` },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD is active',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Your Digital Population Identity has been active since ${formatTime(d.at, lang)}. Log in to the app with the PIN you chose.` },
+            { p: NOT_YOU.en },
+          ],
+        },
+  device_replaced: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'IKD Anda dipindahkan ke perangkat baru',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `Pada ${formatTime(d.at, lang)} IKD Anda diaktifkan di perangkat baru. Perangkat lama telah dicabut: sesi dan kode QR-nya tidak berlaku lagi.` },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD moved to a new device',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `On ${formatTime(d.at, lang)} your IKD was activated on a new device. The previous device was revoked: its sessions and QR codes no longer work.` },
+            { p: NOT_YOU.en },
+          ],
+        },
+  account_suspended: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'IKD Anda dibekukan',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `Pada ${formatTime(d.at, lang)} petugas Disdukcapil membekukan IKD Anda${d.reason ? ` (alasan: ${d.reason})` : ''}. Perangkat, sesi dan kode QR Anda tidak berlaku lagi.` },
+            { p: 'Untuk memakai IKD kembali, daftar ulang dari perangkat Anda dan lakukan verifikasi di kantor Disdukcapil atau melalui panggilan video.' },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD has been suspended',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `On ${formatTime(d.at, lang)} a Disdukcapil officer suspended your IKD${d.reason ? ` (reason: ${d.reason})` : ''}. Your device, sessions and QR codes no longer work.` },
+            { p: 'To use IKD again, register again from your device and get verified at a Disdukcapil office or by video call.' },
+            { p: NOT_YOU.en },
+          ],
+        },
+  pin_changed: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'PIN IKD Anda telah diubah',
+          greeting: `Yth. ${d.name},`,
+          blocks: [{ p: `PIN IKD Anda diubah pada ${formatTime(d.at, lang)}.` }, { p: NOT_YOU.id }],
+        }
+      : {
+          subject: 'Your IKD PIN was changed',
+          greeting: `Dear ${d.name},`,
+          blocks: [{ p: `Your IKD PIN was changed on ${formatTime(d.at, lang)}.` }, { p: NOT_YOU.en }],
+        },
+  account_deleted: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'IKD Anda telah dihapus',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `IKD Anda dihapus pada ${formatTime(d.at, lang)}. Semua sesi dan kode QR telah dicabut. Riwayat akses tetap disimpan sesuai ketentuan.` },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD was deleted',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Your IKD was deleted on ${formatTime(d.at, lang)}. All sessions and QR codes were revoked. The access history is kept as the law requires.` },
+            { p: NOT_YOU.en },
+          ],
+        },
+};
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function textOf(body: Body, lang: EmailLang): string {
+  const lines = [body.greeting, ''];
+  for (const block of body.blocks) {
+    if ('p' in block) lines.push(block.p);
+    else if ('link' in block) lines.push(`${block.label}:`, block.link);
+    // The code stands alone as one group of 6 digits, so nobody (and no test) has to guess its shape.
+    else lines.push(`${block.label}: ${block.code}`);
+    lines.push('');
+  }
+  lines.push(SIGNATURE[lang]);
+  return lines.join('\n') + '\n';
+}
+
+function htmlOf(body: Body, lang: EmailLang): string {
+  const parts = body.blocks.map((block) => {
+    if ('p' in block) return `<p>${escapeHtml(block.p)}</p>`;
+    if ('link' in block) {
+      const href = escapeHtml(block.link);
+      return `<p>${escapeHtml(block.label)}:<br><a href="${href}" style="font-weight:bold">${href}</a></p>`;
+    }
+    return `<p>${escapeHtml(block.label)}:<br><span style="font-size:28px;font-family:monospace;letter-spacing:4px;font-weight:bold">${escapeHtml(block.code)}</span></p>`;
+  });
+  return [
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(body.subject)}</title></head>`,
+    '<body style="font-family:Arial,Helvetica,sans-serif;line-height:1.5;color:#1b1b1b">',
+    `<p>${escapeHtml(body.greeting)}</p>`,
+    ...parts,
+    `<p style="color:#555">${escapeHtml(SIGNATURE[lang]).replace(/\n/g, '<br>')}</p>`,
+    '</body></html>',
+  ].join('\n');
+}
+
+export function renderEmail<T extends EmailTemplate>(template: T, lang: EmailLang, data: EmailData[T]): RenderedEmail {
+  const body = bodies[template](data, lang);
+  return { subject: body.subject, text: textOf(body, lang), html: htmlOf(body, lang) };
+}

@@ -1,0 +1,20 @@
+/** The typed Hono environment: what every request can read from its context. */
+import type { Deps } from '../deps.js';
+import type { OperatorPrincipal } from '../domain/operators.js';
+import type { ResidentPrincipal } from '../domain/login.js';
+import type { VerifierCredential } from '../domain/redemption.js';
+
+export interface AppVariables {
+  requestId: string;
+  deps: Deps;
+  /** Set by requireOperator (src/http/auth/operator.ts). */
+  operator?: OperatorPrincipal;
+  /** Set by requireResident (src/http/auth/resident.ts). */
+  resident?: ResidentPrincipal;
+  /** Set by requireVerifierKey (src/http/auth/verifier.ts): the API key's hash, authenticated at redemption. */
+  verifier?: VerifierCredential;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+}
