@@ -1,0 +1,69 @@
+/**
+ * Creates a verifier (a public-service counter) against the configured database (DATABASE_URL, or PGlite in
+ * IKD_DATA_DIR) and prints its API key once; only the key's SHA-256 is stored. Audited as a system action.
+ *
+ *   npm run verifier:create -- --name "BPJS Kesehatan Pangkep" --elements nik,name,photo
+ *
+ * With PGlite (no DATABASE_URL) stop the service first: an embedded database has one process at a time.
+ */
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../src/bootstrap.js';
+import { ConfigError, parseConfig } from '../src/config.js';
+import { KTP_ELEMENTS, type KtpElement } from '../src/crypto/token-codec.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { systemClock } from '../src/deps.js';
+import { createVerifier } from '../src/domain/verifiers.js';
+import { createLogger } from '../src/logger.js';
+
+const USAGE = `usage: npm run verifier:create -- --name "<name>" --elements <comma-separated, of: ${KTP_ELEMENTS.join(',')}>`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { name: { type: 'string' }, elements: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const name = values.name?.trim();
+  if (!name || name.length > 200 || !values.elements) fail(USAGE);
+  const elements = values.elements.split(',').map((e) => e.trim()).filter(Boolean);
+  const unknown = elements.filter((e) => !(KTP_ELEMENTS as readonly string[]).includes(e));
+  if (elements.length === 0 || unknown.length > 0) fail(`--elements: unknown ${unknown.join(', ') || '(none given)'}; allowed: ${KTP_ELEMENTS.join(', ')}`);
+
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const database = await openDatabase(config);
+  try {
+    await applyMigrations(database);
+    const created = await createVerifier(
+      { db: database.db, clock: systemClock, logger: createLogger({ level: 'silent' }) },
+      { name, allowedElements: elements as KtpElement[], actor: { actorType: 'system', actorId: 'cli' } },
+    );
+    process.stdout.write(
+      [
+        `Verifier created: ${name} (id ${created.id}), allowed elements: ${elements.join(', ')}`,
+        `API key (shown once; send it as "Authorization: Bearer <key>" to POST /v1/verify):`,
+        created.apiKey,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`verifier:create failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

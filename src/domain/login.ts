@@ -1,0 +1,116 @@
+/**
+ * Resident PIN login bound to the device key, and the resident sessions it opens.
+ *
+ * Access tokens are opaque random strings (256 bits) stored as SHA-256 in resident_sessions, not JWTs: every
+ * request must learn anyway whether the session was revoked (logout, suspension, deletion, device replacement)
+ * and whether the account is still active, which is one indexed lookup either way — so a JWT's offline check would
+ * buy nothing, while an opaque token is revoked the instant its row is, and leaks no claims if it is logged.
+ */
+import { sql } from 'drizzle-orm';
+import { generateKeyPairSync } from 'node:crypto';
+import { newId, randomSecret, sha256Hex } from '../crypto/secrets.js';
+import { preparedStatement } from '../db/prepared.js';
+import { accounts, devices, residentSessions } from '../db/schema/index.js';
+import { queryRows } from '../db/types.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { consumeSignedChallenge } from './challenges.js';
+import { decoyPinHash, judgePin, spendPinCheckTime } from './pin-attempts.js';
+import { enforceRateLimits } from './rate-limit.js';
+
+export const ACCESS_TOKEN_TTL_MS = 15 * 60_000;
+/** Per client IP, before anything is looked up: argon2 time and challenge rows are what it protects. */
+export const LOGIN_RATE_LIMIT = { limit: 30, windowSeconds: 60 } as const;
+
+/** Who is calling, as routes see it after requireResident. */
+export interface ResidentPrincipal {
+  accountId: string;
+  sessionId: string;
+  deviceId: string;
+  nik: string;
+}
+
+// Unknown NIKs still consume the challenge and verify a signature, against a key nobody holds.
+const NOBODYS_DEVICE_KEY = (generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as { x: string }).x;
+
+export interface LoginInput {
+  nik: string;
+  challengeId: string;
+  signature: string;
+  pin: string;
+  ip: string;
+}
+
+/**
+ * POST /v1/auth/login. Order matters: the device signature is checked before any PIN is judged (nobody without
+ * the phone can try PINs or lock a stranger out), and every failure before the PIN costs an argon2 verify too,
+ * so unknown NIK, wrong device and wrong PIN look alike: one 401 login_failed, comparable time.
+ */
+export async function loginResident(deps: Deps, input: LoginInput): Promise<{ accessToken: string; expiresAt: string }> {
+  const { db, clock, pins } = deps;
+  const now = clock.now();
+  void decoyPinHash(pins); // ready before it is needed, so the first unknown NIK is not slower than the rest
+  await enforceRateLimits(db, [{ key: `login:ip:${input.ip}`, ...LOGIN_RATE_LIMIT }], now);
+
+  // A suspended account's device was revoked with it; its signature still earns the holder a clear 403.
+  const [holder] = await queryRows<{ account_id: string; status: string; device_id: string; public_key: string }>(
+    db,
+    sql`select a.id as account_id, a.status, d.id as device_id, d.public_key
+        from ${accounts} a join ${devices} d on d.account_id = a.id
+        where a.nik = ${input.nik} and a.status <> 'deleted' and (d.status = 'active' or a.status = 'suspended')
+        order by (d.status = 'active') desc, d.created_at desc
+        limit 1`,
+  );
+  const signed = await consumeSignedChallenge(db, {
+    challengeId: input.challengeId,
+    purpose: 'login',
+    signature: input.signature,
+    devicePublicKey: holder?.public_key ?? NOBODYS_DEVICE_KEY,
+    now,
+  });
+  if (!holder || !signed) {
+    await spendPinCheckTime(pins, input.pin);
+    throw new AppError('login_failed');
+  }
+  if (holder.status === 'suspended') throw new AppError('account_suspended');
+
+  await judgePin(deps, { accountId: holder.account_id, pin: input.pin, wrongPin: 'login_failed' });
+
+  const accessToken = randomSecret(32);
+  const expiresAt = new Date(now.getTime() + ACCESS_TOKEN_TTL_MS);
+  await db.insert(residentSessions).values({
+    id: newId('rss'),
+    tokenHash: sha256Hex(accessToken),
+    accountId: holder.account_id,
+    deviceId: holder.device_id,
+    createdAt: now,
+    expiresAt,
+  });
+  deps.logger.info('resident logged in', { accountId: holder.account_id });
+  return { accessToken, expiresAt: expiresAt.toISOString() };
+}
+
+/** The live session of an access token: unexpired, not revoked, its account active and its device not revoked. */
+export async function authenticateResidentSession(deps: Pick<Deps, 'db' | 'clock'>, accessToken: string): Promise<ResidentPrincipal | null> {
+  const find = preparedStatement<{ session_id: string; account_id: string; device_id: string; nik: string }>(
+    deps.db,
+    'resident_session_by_token',
+    () => sql`select s.id as session_id, s.account_id, s.device_id, a.nik
+              from ${residentSessions} s
+              join ${accounts} a on a.id = s.account_id
+              join ${devices} d on d.id = s.device_id
+              where s.token_hash = ${sql.placeholder('tokenHash')} and s.revoked_at is null
+                and s.expires_at > ${sql.placeholder('now')}::timestamptz and a.status = 'active' and d.status = 'active'`,
+  );
+  const [row] = await find({ tokenHash: sha256Hex(accessToken), now: deps.clock.now().toISOString() });
+  return row ? { sessionId: row.session_id, accountId: row.account_id, deviceId: row.device_id, nik: row.nik } : null;
+}
+
+/** POST /v1/auth/logout: the session ends now. */
+export async function logoutResident(deps: Pick<Deps, 'db' | 'clock'>, principal: ResidentPrincipal): Promise<void> {
+  await queryRows(
+    deps.db,
+    sql`update ${residentSessions} set revoked_at = ${deps.clock.now().toISOString()}::timestamptz
+        where id = ${principal.sessionId} and revoked_at is null returning id`,
+  );
+}

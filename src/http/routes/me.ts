@@ -1,0 +1,171 @@
+/** The resident's own routes: profile, KTP, the KTP QR, access history, PIN change and account deletion. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
+import { listAccessHistory } from '../../domain/access-history.js';
+import { issueKtpToken } from '../../domain/ktp-token.js';
+import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/resident.js';
+import { currentResident, requireResident } from '../auth/resident.js';
+import type { AppEnv } from '../context.js';
+import { describeRoute } from '../openapi.js';
+import { jsonBody, queryParams } from '../validate.js';
+
+const pin = z.string().min(1).max(64);
+
+const profileSchema = z.object({
+  nik: z.string(),
+  name: z.string(),
+  status: z.string(),
+  email: z.string().describe('masked, e.g. b***i@gmail.com'),
+  phone: z.string().describe('masked, e.g. +628*******890'),
+  activatedAt: z.string(),
+});
+
+const addressSchema = z.object({
+  street: z.string(),
+  rt: z.string(),
+  rw: z.string(),
+  village: z.string(),
+  district: z.string(),
+  regency: z.string(),
+  province: z.string(),
+});
+
+const ktpSchema = z.object({
+  nik: z.string(),
+  name: z.string(),
+  birthPlace: z.string(),
+  birthDate: z.string(),
+  sex: z.string(),
+  bloodType: z.string(),
+  address: addressSchema,
+  religion: z.string(),
+  maritalStatus: z.string(),
+  occupation: z.string(),
+  citizenship: z.string(),
+  photo: z.string().nullable().describe('data URL of the KTP-el photo on record'),
+});
+
+const qrRequestSchema = z.object({
+  pin,
+  elements: z.array(z.enum(KTP_ELEMENTS)).min(1).max(KTP_ELEMENTS.length).optional().describe('default: all'),
+  format: z.enum(['svg', 'png', 'none']).optional().describe('default: svg'),
+});
+
+const qrSchema = z.object({
+  token: z.string().describe('173 base45 characters (docs/token-format.md)'),
+  expiresAt: z.string(),
+  ttlSeconds: z.literal(90),
+  svg: z.string().optional(),
+  png: z.string().optional().describe('data URL, only with format "png"'),
+});
+
+const historySchema = z.object({
+  items: z.array(
+    z.object({
+      at: z.string(),
+      verifier: z.object({ id: z.string(), name: z.string() }),
+      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive']),
+      elements: z.array(z.string()),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export function meRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get(
+    '/v1/me',
+    describeRoute({
+      summary: 'The resident’s account, e-mail and phone masked',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Profile', schema: profileSchema } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => c.json(await residentProfile(c.get('deps'), currentResident(c))),
+  );
+
+  app.get(
+    '/v1/me/ktp',
+    describeRoute({
+      summary: 'The KTP for on-screen display: every element and the photo',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'KTP', schema: ktpSchema } },
+      errors: ['unauthorized', 'not_found'],
+    }),
+    requireResident(),
+    async (c) => c.json(await residentKtp(c.get('deps'), currentResident(c))),
+  );
+
+  app.post(
+    '/v1/me/ktp/qr',
+    describeRoute({
+      summary: 'Issues the KTP QR token (90 s, single use); revokes the account’s earlier live tokens',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 201: { description: 'Issued', schema: qrSchema } },
+      errors: ['unauthorized', 'pin_invalid', 'account_locked', 'account_suspended', 'rate_limited'],
+    }),
+    requireResident(),
+    jsonBody(qrRequestSchema),
+    async (c) => {
+      const body = c.req.valid('json');
+      const issued = await issueKtpToken(c.get('deps'), { resident: currentResident(c), ...body });
+      return c.json(issued, 201);
+    },
+  );
+
+  app.get(
+    '/v1/me/access-history',
+    describeRoute({
+      summary: 'Who verified this KTP, when, with what outcome and which elements; newest first',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'A page of the history', schema: historySchema } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    queryParams(z.object({ cursor: z.string().max(100).optional() })),
+    async (c) => c.json(await listAccessHistory(c.get('deps'), { resident: currentResident(c), cursor: c.req.valid('query').cursor })),
+  );
+
+  app.put(
+    '/v1/me/pin',
+    describeRoute({
+      summary: 'Changes the PIN; the resident is e-mailed',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 204: { description: 'Changed' } },
+      errors: ['unauthorized', 'weak_pin', 'pin_invalid', 'account_locked', 'rate_limited'],
+    }),
+    requireResident(),
+    jsonBody(z.object({ currentPin: pin, newPin: z.string().max(64) })),
+    async (c) => {
+      await changePin(c.get('deps'), { resident: currentResident(c), ...c.req.valid('json') });
+      return c.body(null, 204);
+    },
+  );
+
+  app.delete(
+    '/v1/me',
+    describeRoute({
+      summary: 'Deletes the IKD: devices, sessions and tokens revoked; the resident is e-mailed',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 204: { description: 'Deleted' } },
+      errors: ['unauthorized', 'pin_invalid', 'account_locked', 'rate_limited'],
+    }),
+    requireResident(),
+    jsonBody(z.object({ pin })),
+    async (c) => {
+      await deleteAccount(c.get('deps'), { resident: currentResident(c), pin: c.req.valid('json').pin });
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

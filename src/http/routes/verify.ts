@@ -1,0 +1,43 @@
+/** The public-service counter's route: redeem a KTP QR token once and receive what this counter may see. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { redeemKtpToken } from '../../domain/redemption.js';
+import { currentVerifier, requireVerifierKey } from '../auth/verifier.js';
+import type { AppEnv } from '../context.js';
+import { describeRoute } from '../openapi.js';
+import { jsonBody } from '../validate.js';
+
+const verifySchema = z.object({
+  // Any string up to a sane size: what is not a token of ours is a logged 400 token_invalid, not a schema error.
+  token: z.string().max(1000),
+  counter: z.string().trim().min(1).max(100).optional().describe('which desk scanned it, for the access log'),
+});
+
+const verificationSchema = z.object({
+  verifiedAt: z.string(),
+  resident: z.record(z.string(), z.unknown()).describe('the elements both the token and this verifier allow'),
+  photo: z.string().optional().describe('PNG data URL ≤ 160 px, the verifier name and the time burned in'),
+});
+
+export function verifyRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post(
+    '/v1/verify',
+    describeRoute({
+      summary: 'Redeems a KTP QR token (single use); every attempt is written to the holder’s access log',
+      tags: ['verifier'],
+      security: 'verifier',
+      responses: { 200: { description: 'Verified', schema: verificationSchema } },
+      errors: ['verifier_unauthorized', 'token_invalid', 'token_expired', 'token_already_used', 'token_revoked', 'account_inactive'],
+    }),
+    requireVerifierKey(),
+    jsonBody(verifySchema),
+    async (c) => {
+      const body = c.req.valid('json');
+      return c.json(await redeemKtpToken(c.get('deps'), { verifier: currentVerifier(c), token: body.token, counter: body.counter }));
+    },
+  );
+
+  return app;
+}
