@@ -1,0 +1,88 @@
+/**
+ * Static assets under /assets/: our CSS and client scripts (src/web/static), the two browser libraries served
+ * straight from node_modules (@noble/ed25519, jsQR — read once, never copied into git), and PNG icons drawn in
+ * code. A fixed list: nothing outside it is ever read, so no path from a URL reaches the file system.
+ */
+import { renderIconPng } from './icons.js';
+
+export interface Asset {
+  body: Uint8Array;
+  type: string;
+  etag: string;
+}
+
+type Source =
+  | { static: string; type: string }
+  | { package: string; type: string; banner: string }
+  | { icon: number; maskable?: boolean };
+
+const JS = 'text/javascript; charset=utf-8';
+
+const SOURCES: Record<string, Source> = {
+  'styles.css': { static: 'styles.css', type: 'text/css; charset=utf-8' },
+  'common.js': { static: 'common.js', type: JS },
+  'keystore.js': { static: 'keystore.js', type: JS },
+  'scanner.js': { static: 'scanner.js', type: JS },
+  'resident.js': { static: 'resident.js', type: JS },
+  'operator.js': { static: 'operator.js', type: JS },
+  'counter.js': { static: 'counter.js', type: JS },
+  'activate.js': { static: 'activate.js', type: JS },
+  'icons/icon.svg': { static: 'icons/icon.svg', type: 'image/svg+xml' },
+  // Served as published (the file carries its own MIT notice); an ES module with no imports.
+  'vendor/noble-ed25519.js': { package: '@noble/ed25519', type: JS, banner: '' },
+  // A UMD bundle that sets window.jsQR when loaded as a classic script; Apache-2.0 requires the notice.
+  'vendor/jsqr.js': {
+    package: 'jsqr',
+    type: JS,
+    banner: '/*! jsQR (https://github.com/cozmo/jsQR) — Apache License 2.0 — Copyright Cosmo Wolfe */\n',
+  },
+  'icons/icon-192.png': { icon: 192 },
+  'icons/icon-512.png': { icon: 512 },
+  'icons/maskable-512.png': { icon: 512, maskable: true },
+};
+
+export const assetNames = Object.keys(SOURCES);
+
+const cache = new Map<string, Promise<Asset | null>>();
+
+async function sha256Tag(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return `"${Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, '0')).join('')}"`;
+}
+
+async function readSource(source: Source): Promise<{ body: Uint8Array; type: string } | null> {
+  if ('icon' in source) return { body: renderIconPng(source.icon, source.maskable), type: 'image/png' };
+  // Node only: on Workers there is no file system, and these are served by the platform's static assets instead.
+  try {
+    const { readFile } = await import('node:fs/promises');
+    if ('static' in source) {
+      return { body: new Uint8Array(await readFile(new URL(`./static/${source.static}`, import.meta.url))), type: source.type };
+    }
+    const { createRequire } = await import('node:module');
+    const path = createRequire(import.meta.url).resolve(source.package);
+    const text = new TextDecoder().decode(await readFile(path));
+    return { body: new TextEncoder().encode(source.banner + text), type: source.type };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The asset by its name under /assets/, or null when there is no such asset (or it cannot be read here).
+ * Read once per process; `reread` (development mode) picks up edits to src/web/static without a restart.
+ */
+export function loadAsset(name: string, options: { reread?: boolean } = {}): Promise<Asset | null> {
+  const source = Object.hasOwn(SOURCES, name) ? SOURCES[name] : undefined;
+  if (!source) return Promise.resolve(null);
+  if (options.reread && 'static' in source) cache.delete(name);
+  let pending = cache.get(name);
+  if (!pending) {
+    pending = readSource(source).then(async (read) => (read ? { ...read, etag: await sha256Tag(read.body) } : null));
+    // A failed read is not remembered for good: the next request tries again.
+    pending.then((asset) => {
+      if (!asset) cache.delete(name);
+    });
+    cache.set(name, pending);
+  }
+  return pending;
+}

@@ -1,0 +1,50 @@
+/** Turns a page component into an HTML response in the request's language (and remembers a ?lang= choice). */
+import type { Context } from 'hono';
+import { langCookie, pageLanguage, translator, type Lang, type Translate } from './i18n.js';
+import { renderDocument } from './layout.js';
+import { ActivatePage, isActivationToken } from './pages/activate.js';
+import { CounterPage } from './pages/counter.js';
+import { MailboxPage, type MailboxMessage } from './pages/mailbox.js';
+import { OperatorPage } from './pages/operator.js';
+import { ResidentPage } from './pages/resident.js';
+
+export interface PageContext {
+  lang: Lang;
+  t: Translate;
+  switchHref: string;
+}
+
+/** The current URL with ?lang= set to the other language; other query parameters stay. */
+function switchHref(c: Context, lang: Lang): string {
+  const url = new URL(c.req.url);
+  url.searchParams.set('lang', lang === 'id' ? 'en' : 'id');
+  return `${url.pathname}?${url.searchParams.toString()}`;
+}
+
+export function htmlPage(c: Context, render: (page: PageContext) => unknown, status = 200): Response {
+  const { lang, remember } = pageLanguage(c);
+  const html = renderDocument(render({ lang, t: translator(lang), switchHref: switchHref(c, lang) }));
+  const headers: Record<string, string> = {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Language': lang,
+    Vary: 'Accept-Language, Cookie',
+  };
+  if (remember) headers['Set-Cookie'] = langCookie(lang);
+  return new Response(html, { status, headers });
+}
+
+export const residentPage = (c: Context) => htmlPage(c, (p) => <ResidentPage {...p} />);
+export const operatorPage = (c: Context) => htmlPage(c, (p) => <OperatorPage {...p} />);
+export const counterPage = (c: Context) => htmlPage(c, (p) => <CounterPage {...p} />);
+
+/** GET /activate: the token stays in the page (a hidden field); only the client's POST /v1/activations consumes it. */
+export function activatePage(c: Context): Response {
+  const token = c.req.query('t');
+  return htmlPage(c, (p) => <ActivatePage {...p} token={token} />, isActivationToken(token) ? 200 : 400);
+}
+
+/** GET /dev/mailbox: the outbox's messages as a page (the JSON twin lives beside it in dev.ts). */
+export const mailboxPage = (c: Context, messages: MailboxMessage[]) => htmlPage(c, (p) => <MailboxPage {...p} messages={messages} />);
+
+export type { MailboxMessage };

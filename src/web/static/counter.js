@@ -1,0 +1,147 @@
+/**
+ * The public-service counter (/counter): the verifier's API key is entered once and kept in this browser's
+ * localStorage (the counter's own machine); a KTP QR is scanned or pasted and redeemed with POST /v1/verify.
+ * The result is a green panel with the photo and the disclosed elements, or a red one with the reason.
+ */
+import { api, busy, clear, clearFieldErrors, fieldError, fillDataList, formatAddress, formatDate, formatDateTime, problemMessage, say, t } from './common.js';
+import { wireScanner } from './scanner.js';
+
+const KEY_STORE = 'ikd.counter.apiKey';
+const NAME_STORE = 'ikd.counter.name';
+const $ = (id) => document.getElementById(id);
+
+const ELEMENT_ORDER = ['nik', 'name', 'birthPlace', 'birthDate', 'sex', 'bloodType', 'address', 'religion', 'maritalStatus', 'occupation', 'citizenship'];
+
+const storedKey = () => localStorage.getItem(KEY_STORE) || '';
+
+function showKeyState({ focus = false } = {}) {
+  const key = storedKey();
+  // Without a key the settings come first; with one they move below the scanner, out of the daily path.
+  const setup = $('counter-setup');
+  if (key) setup.parentElement.append(setup);
+  else setup.parentElement.insertBefore(setup, $('counter-result'));
+  $('key-form').hidden = Boolean(key);
+  $('key-saved').hidden = !key;
+  if (key) {
+    const name = localStorage.getItem(NAME_STORE);
+    $('key-saved-text').textContent = t('counter.saved', { last4: key.slice(-4) }) + (name ? ` · ${t('counter.counterName')}: ${name}` : '');
+  }
+  if (focus) (key ? $('counter-token') : $('counter-apikey')).focus();
+}
+
+function saveKey(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearFieldErrors(form);
+  const key = form.elements.apiKey.value.trim();
+  if (!key) {
+    fieldError(form.elements.apiKey, t('field.required'));
+    return form.elements.apiKey.focus();
+  }
+  localStorage.setItem(KEY_STORE, key);
+  const name = form.elements.counter.value.trim();
+  if (name) localStorage.setItem(NAME_STORE, name);
+  else localStorage.removeItem(NAME_STORE);
+  form.reset();
+  clear('key-status');
+  showKeyState({ focus: true });
+}
+
+function changeKey() {
+  $('key-form').hidden = false;
+  $('key-saved').hidden = true;
+  $('counter-name').value = localStorage.getItem(NAME_STORE) || '';
+  $('counter-apikey').focus();
+}
+
+function forgetKey() {
+  localStorage.removeItem(KEY_STORE);
+  localStorage.removeItem(NAME_STORE);
+  showKeyState({ focus: true });
+}
+
+function valueOf(name, value) {
+  if (name === 'birthDate') return formatDate(value);
+  if (name === 'address') return formatAddress(value);
+  if (name === 'sex') {
+    const key = `op.sex.${value}`;
+    return t(key) === key ? value : t(key);
+  }
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+}
+
+function showResult(ok, data, problem, headers) {
+  const section = $('counter-result');
+  $('result-ok').hidden = !ok;
+  $('result-fail').hidden = ok;
+  if (ok) {
+    const resident = data.resident ?? {};
+    const known = ELEMENT_ORDER.filter((name) => name in resident);
+    const extra = Object.keys(resident).filter((name) => !ELEMENT_ORDER.includes(name) && name !== 'photo');
+    fillDataList($('result-data'), [
+      ...[...known, ...extra].map((name) => {
+        const key = `el.${name}`;
+        return [t(key) === key ? name : t(key), valueOf(name, resident[name])];
+      }),
+      [t('counter.verifiedAt'), formatDateTime(data.verifiedAt)],
+    ]);
+    const photo = data.photo ?? resident.photo;
+    const img = $('result-photo');
+    const isImage = typeof photo === 'string' && /^data:image\/(png|jpeg|webp);base64,/.test(photo);
+    img.hidden = !isImage;
+    if (isImage) img.src = photo;
+    else img.removeAttribute('src');
+  } else {
+    $('result-reason').textContent = problemMessage(problem, headers);
+  }
+  section.hidden = false;
+  section.focus();
+  section.scrollIntoView({ block: 'start' });
+}
+
+async function verify(event) {
+  event?.preventDefault();
+  const form = $('verify-form');
+  clearFieldErrors(form);
+  clear('verify-status');
+  const token = form.elements.token.value.trim();
+  const apiKey = storedKey();
+  if (!apiKey) {
+    say('verify-status', t('counter.needKey'), 'error');
+    return showKeyState({ focus: true });
+  }
+  if (!token) {
+    fieldError(form.elements.token, t('field.token'));
+    return form.elements.token.focus();
+  }
+  const counter = localStorage.getItem(NAME_STORE);
+  await busy(form, async () => {
+    const result = await api('POST', '/v1/verify', { token, ...(counter ? { counter } : {}) }, { token: apiKey });
+    form.elements.token.value = '';
+    if (result.ok) return showResult(true, result.data);
+    if (result.problem.code === 'invalid_request' || result.problem.code === 'network' || result.problem.code === 'rate_limited') {
+      return say('verify-status', problemMessage(result.problem, result.headers), 'error');
+    }
+    showResult(false, null, result.problem, result.headers);
+    if (result.problem.code === 'verifier_unauthorized') say('key-status', problemMessage(result.problem), 'error');
+  });
+}
+
+function next() {
+  $('counter-result').hidden = true;
+  $('result-photo').removeAttribute('src');
+  $('result-data').replaceChildren();
+  clear('verify-status');
+  $('counter-token').focus();
+}
+
+$('key-form').addEventListener('submit', saveKey);
+$('key-change').addEventListener('click', changeKey);
+$('key-forget').addEventListener('click', forgetKey);
+$('verify-form').addEventListener('submit', verify);
+$('result-next').addEventListener('click', next);
+wireScanner($('counter-scanner'), (text) => {
+  $('counter-token').value = text;
+  verify();
+});
+showKeyState();

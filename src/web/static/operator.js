@@ -1,0 +1,336 @@
+/**
+ * The operator console (/operator): password + TOTP login, registration QR by camera or paste, selfie beside the
+ * KTP-el photo with the SIAK record, the recorded checks and the decision, video-call sessions, suspension.
+ * The session token lives in sessionStorage and goes out as a Bearer header: no cookie, so no CSRF.
+ */
+import {
+  api,
+  busy,
+  clear,
+  clearFieldErrors,
+  fieldError,
+  fillDataList,
+  formatAddress,
+  formatDate,
+  formatDateTime,
+  problemMessage,
+  say,
+  showFieldProblems,
+  showView,
+  t,
+} from './common.js';
+import { wireScanner } from './scanner.js';
+
+const VIEWS = ['view-op-login', 'view-op-console'];
+const SESSION_KEY = 'ikd.operator.session';
+const $ = (id) => document.getElementById(id);
+
+let current = null; // the looked-up registration: { registration, resident, account }
+let videoCall = null;
+
+function readSession() {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
+    return s && typeof s.token === 'string' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+async function authed(method, path, body) {
+  const session = readSession();
+  const result = session ? await api(method, path, body, { token: session.token }) : { ok: false, problem: { code: 'unauthorized' } };
+  if (!result.ok && (result.problem.code === 'unauthorized' || !session)) {
+    sessionStorage.removeItem(SESSION_KEY);
+    showLogin();
+    say('op-login-status', t('op.session.expired'), 'error');
+    return { ...result, ended: true };
+  }
+  return result;
+}
+
+/* ---------- login ---------- */
+
+function showLogin() {
+  showView(VIEWS, 'view-op-login');
+  $('op-username').focus();
+}
+
+function showConsole(operator) {
+  $('op-who').textContent = t('op.signedIn', { name: operator.name, role: operator.role, office: operator.officeCode });
+  showView(VIEWS, 'view-op-console');
+}
+
+async function submitLogin(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearFieldErrors(form);
+  clear('op-login-status');
+  const body = {
+    username: form.elements.username.value.trim(),
+    password: form.elements.password.value,
+    otp: form.elements.otp.value.trim(),
+  };
+  const missing = [];
+  if (!body.username) missing.push('username');
+  if (!body.password) missing.push('password');
+  if (!/^[0-9]{6}$/.test(body.otp)) missing.push('otp');
+  if (missing.length) return showFieldProblems(form, { errors: missing.map((path) => ({ path })) });
+  await busy(form, async () => {
+    const result = await api('POST', '/v1/operator/login', body);
+    form.elements.password.value = '';
+    form.elements.otp.value = '';
+    if (!result.ok) {
+      if (result.problem.code === 'invalid_request') showFieldProblems(form, result.problem);
+      say('op-login-status', problemMessage(result.problem, result.headers), 'error');
+      if (result.problem.code !== 'invalid_request') form.elements.password.focus();
+      return;
+    }
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: result.data.token, expiresAt: result.data.expiresAt, operator: result.data.operator }));
+    form.reset();
+    showConsole(result.data.operator);
+  });
+}
+
+async function logout() {
+  const session = readSession();
+  if (session) await api('POST', '/v1/operator/logout', undefined, { token: session.token });
+  sessionStorage.removeItem(SESSION_KEY);
+  resetCase();
+  showLogin();
+}
+
+/* ---------- look up a registration ---------- */
+
+async function submitLookup(event) {
+  event?.preventDefault();
+  const form = $('op-lookup-form');
+  clearFieldErrors(form);
+  clear('op-lookup-status');
+  const qr = form.elements.qr.value.trim();
+  if (!qr) {
+    fieldError(form.elements.qr, t('field.qr'));
+    return form.elements.qr.focus();
+  }
+  await busy(form, async () => {
+    const result = await authed('POST', '/v1/operator/registrations/lookup', { qr });
+    if (result.ended) return;
+    if (!result.ok) {
+      fieldError(form.elements.qr, problemMessage(result.problem));
+      return say('op-lookup-status', problemMessage(result.problem, result.headers), 'error');
+    }
+    showCase(result.data);
+  });
+}
+
+function resetCase() {
+  current = null;
+  videoCall = null;
+  $('op-case').hidden = true;
+  $('op-decision-form').reset();
+  clearFieldErrors($('op-decision-form'));
+  clear('op-decision-status');
+  clear('op-video-status');
+  $('op-video').hidden = true;
+  $('op-video-info').hidden = true;
+  $('op-resend').hidden = true;
+}
+
+function showCase(data) {
+  resetCase();
+  current = data;
+  const { registration: reg, resident, account } = data;
+  $('op-case-heading').textContent = resident?.name ?? reg.id;
+  const kind = $('op-case-kind');
+  kind.textContent = t(`op.kind.${reg.kind}`);
+  kind.classList.toggle('replacement', reg.kind === 'device_replacement');
+
+  showPhoto($('op-selfie'), $('op-no-selfie'), reg.selfie);
+  showPhoto($('op-ktp-photo'), $('op-no-ktp-photo'), resident?.photo);
+
+  fillDataList($('op-registry'), resident ? [
+    [t('el.nik'), resident.nik],
+    [t('el.name'), resident.name],
+    [t('el.birth'), `${resident.birthPlace}, ${formatDate(resident.birthDate)}`],
+    [t('el.sex'), t(`op.sex.${resident.sex}`).startsWith('op.sex.') ? resident.sex : t(`op.sex.${resident.sex}`)],
+    [t('el.address'), formatAddress(resident.address)],
+  ] : [[t('el.nik'), '—']]);
+  fillDataList($('op-registration'), [
+    [t('op.status'), statusLabel(reg.status)],
+    [t('op.createdAt'), formatDateTime(reg.createdAt)],
+    [t('op.email'), reg.email],
+    [t('op.phone'), reg.phone],
+    ...(reg.rejectionReason ? [[t('op.reason'), reg.rejectionReason]] : []),
+    ...(account ? [[t('op.account'), `${account.status}${account.suspendedReason ? ` — ${account.suspendedReason}` : ''}`]] : []),
+  ]);
+
+  const pending = reg.status === 'pending_verification';
+  $('op-decision-form').hidden = !pending;
+  $('op-resend').hidden = reg.status !== 'awaiting_activation';
+  $('op-case').hidden = false;
+  $('op-case-heading').focus();
+}
+
+/** Only image data URLs from the API go into an <img>; anything else shows the "no photo" note. */
+function showPhoto(img, missing, url) {
+  const ok = typeof url === 'string' && /^data:image\/(png|jpeg|webp);base64,/.test(url);
+  img.hidden = !ok;
+  missing.hidden = ok;
+  if (ok) img.src = url;
+  else img.removeAttribute('src');
+}
+
+/* ---------- video call ---------- */
+
+function onChannelChange() {
+  const video = $('op-decision-form').elements.channel.value === 'video_call';
+  $('op-video').hidden = !video;
+}
+
+async function startVideoCall() {
+  if (!current) return;
+  clear('op-video-status');
+  const button = $('op-video-start');
+  button.disabled = true;
+  const result = await authed('POST', '/v1/operator/video-calls', { registrationId: current.registration.id });
+  button.disabled = false;
+  if (result.ended) return;
+  if (!result.ok) return say('op-video-status', problemMessage(result.problem, result.headers), 'error');
+  videoCall = result.data;
+  clear('op-decision-status');
+  const link = $('op-video-room');
+  link.href = /^https?:\/\//.test(videoCall.roomUrl) ? videoCall.roomUrl : '#';
+  link.textContent = videoCall.roomUrl;
+  $('op-video-phrase').textContent = videoCall.livenessPhrase;
+  $('op-video-expires').textContent = formatDateTime(videoCall.expiresAt);
+  $('op-video-info').hidden = false;
+  link.focus();
+}
+
+/* ---------- decision ---------- */
+
+async function submitDecision(event) {
+  event.preventDefault();
+  if (!current) return;
+  const form = event.currentTarget;
+  const decision = event.submitter?.value === 'reject' ? 'reject' : 'approve';
+  clearFieldErrors(form);
+  clear('op-decision-status');
+  const channel = form.elements.channel.value;
+  const faceMatch = form.elements.faceMatch.value;
+  const reason = form.elements.reason.value.trim();
+  if (decision === 'reject' && !reason) {
+    fieldError(form.elements.reason, t('op.reasonRequired'));
+    return form.elements.reason.focus();
+  }
+  if (decision === 'approve' && !faceMatch) {
+    const error = $('op-face-error');
+    error.textContent = t('op.needFace');
+    error.hidden = false;
+    return $('op-face-match').focus();
+  }
+  if (decision === 'approve' && channel === 'video_call' && !videoCall) {
+    say('op-decision-status', t('op.needVideo'), 'error');
+    return $('op-video-start').focus();
+  }
+  const body = {
+    decision,
+    channel,
+    ...(channel === 'video_call' && videoCall ? { videoCallId: videoCall.videoCallId } : {}),
+    ktpElSighted: form.elements.ktpElSighted.checked,
+    consentRecorded: form.elements.consentRecorded.checked,
+    ...(faceMatch ? { faceMatch } : {}),
+    ...(reason ? { reason } : {}),
+  };
+  await busy(form, async () => {
+    const result = await authed('POST', `/v1/operator/registrations/${encodeURIComponent(current.registration.id)}/decision`, body);
+    if (result.ended) return;
+    if (!result.ok) return say('op-decision-status', problemMessage(result.problem, result.headers), 'error');
+    current.registration.status = result.data.status;
+    form.hidden = true;
+    const approved = result.data.status === 'awaiting_activation';
+    say('op-decision-status', t(approved ? 'op.approved' : 'op.rejected'), approved ? 'success' : 'info');
+    fillStatus(result.data.status);
+    $('op-resend').hidden = !approved;
+    $('op-next').focus();
+  });
+}
+
+function fillStatus(status) {
+  const first = $('op-registration').querySelector('dd');
+  if (first) first.textContent = statusLabel(status);
+}
+
+function statusLabel(status) {
+  const key = `op.regstatus.${status}`;
+  return t(key) === key ? status : t(key);
+}
+
+async function resendActivation() {
+  if (!current) return;
+  const result = await authed('POST', `/v1/operator/registrations/${encodeURIComponent(current.registration.id)}/resend-activation`);
+  if (result.ended) return;
+  if (!result.ok) return say('op-decision-status', problemMessage(result.problem, result.headers), 'error');
+  say('op-decision-status', t('op.resent'), 'success');
+}
+
+function nextApplicant() {
+  resetCase();
+  const qr = $('op-qr');
+  qr.value = '';
+  qr.focus();
+}
+
+/* ---------- suspend / unlock ---------- */
+
+async function submitSuspend(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const action = event.submitter?.value === 'unlock' ? 'unlock' : 'suspend';
+  clearFieldErrors(form);
+  clear('op-suspend-status');
+  const nik = form.elements.nik.value.trim();
+  const reason = form.elements.reason.value.trim();
+  if (!/^[0-9]{16}$/.test(nik)) return fieldError(form.elements.nik, t('field.nik')), form.elements.nik.focus();
+  if (action === 'suspend' && !reason) return fieldError(form.elements.reason, t('field.reason')), form.elements.reason.focus();
+  await busy(form, async () => {
+    const path = `/v1/operator/accounts/${encodeURIComponent(nik)}/${action}`;
+    const result = await authed('POST', path, action === 'suspend' ? { reason } : undefined);
+    if (result.ended) return;
+    if (!result.ok) {
+      if (result.problem.code === 'invalid_request') showFieldProblems(form, result.problem);
+      return say('op-suspend-status', problemMessage(result.problem, result.headers), 'error');
+    }
+    form.reset();
+    say('op-suspend-status', t(action === 'suspend' ? 'op.suspend.done' : 'op.unlock.done', { nik }), 'success');
+  });
+}
+
+/* ---------- start ---------- */
+
+async function start() {
+  $('op-login-form').addEventListener('submit', submitLogin);
+  $('op-lookup-form').addEventListener('submit', submitLookup);
+  $('op-decision-form').addEventListener('submit', submitDecision);
+  $('op-decision-form').addEventListener('change', (event) => {
+    if (event.target.name === 'channel') onChannelChange();
+    if (event.target.name === 'faceMatch') $('op-face-error').hidden = true;
+  });
+  $('op-video-start').addEventListener('click', startVideoCall);
+  $('op-resend').addEventListener('click', resendActivation);
+  $('op-next').addEventListener('click', nextApplicant);
+  $('op-suspend-form').addEventListener('submit', submitSuspend);
+  $('op-logout').addEventListener('click', logout);
+  wireScanner($('op-scanner'), (text) => {
+    $('op-qr').value = text;
+    submitLookup();
+  });
+
+  const session = readSession();
+  if (!session) return showLogin();
+  const me = await authed('GET', '/v1/operator/me');
+  if (me.ended) return;
+  showConsole(me.ok ? me.data.operator ?? me.data : session.operator);
+}
+
+start();
