@@ -58,7 +58,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.onError((error, c) => {
     const appError = toAppError(error);
     const logger = (c.get('deps') ?? (typeof source === 'function' ? undefined : source))?.logger;
-    if (appError.status >= 500) {
+    if (appError.status >= 500 || (appError.code === 'invalid_request' && appError.cause)) {
       logger?.error('request failed', {
         requestId: c.get('requestId'),
         errorCode: appError.code,

@@ -65,6 +65,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** PostgreSQL SQLSTATE of the error or one of its causes (drizzle wraps driver errors). */
+function sqlState(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let e: unknown = error;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
@@ -76,5 +89,8 @@ export function toAppError(error: unknown): AppError {
     return new AppError(error.status >= 500 ? 'internal_error' : 'invalid_request');
   }
   if (isDatabaseUnavailable(error)) return new AppError('service_unavailable', { retryAfter: 5, cause: error });
+  // Class 22 is "data exception": a value the database cannot hold (a NUL byte, an out-of-range number) that
+  // validation let through. It is the caller's input, so a 400 — and still logged, since validation should catch it.
+  if (sqlState(error)?.startsWith('22')) return new AppError('invalid_request', { cause: error });
   return new AppError('internal_error', { cause: error });
 }
