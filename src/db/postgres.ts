@@ -15,6 +15,9 @@ export function createPostgresDatabase(url: string, options: { max?: number; con
     // Notices (e.g. "relation already exists, skipping") are not service logs.
     onnotice: () => {},
     prepare: true,
+    // postgres.js waits up to 20 s between reconnects by default (3^retries/100 s), holding every query meanwhile:
+    // while the database is down, requests must fail fast as 503s, and it must be used again soon after it returns.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
   });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {

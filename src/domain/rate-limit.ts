@@ -11,10 +11,16 @@ export interface RateLimitRule {
   windowSeconds: number;
 }
 
-/** Counts one hit atomically; returns whether it is within the limit and how long until the window ends. */
-export async function hitRateLimit(db: DbOrTx, rule: RateLimitRule, now: Date): Promise<{ allowed: boolean; count: number; retryAfter: number }> {
+/** The fixed window `now` falls in, and the seconds until it ends (a 429's Retry-After). */
+export function rateLimitWindow(rule: RateLimitRule, now: Date): { windowStart: Date; retryAfter: number } {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  return { windowStart, retryAfter: Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000)) };
+}
+
+/** Counts one hit atomically; returns whether it is within the limit and how long until the window ends. */
+export async function hitRateLimit(db: DbOrTx, rule: RateLimitRule, now: Date): Promise<{ allowed: boolean; count: number; retryAfter: number }> {
+  const { windowStart, retryAfter } = rateLimitWindow(rule, now);
   // postgres.js cannot bind a Date in raw SQL (drizzle only converts them in the query builder): pass ISO text.
   const rows = await queryRows<{ count: number }>(
     db,
@@ -23,7 +29,6 @@ export async function hitRateLimit(db: DbOrTx, rule: RateLimitRule, now: Date): 
         returning count`,
   );
   const count = Number(rows[0]?.count ?? 1);
-  const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
   return { allowed: count <= rule.limit, count, retryAfter };
 }
 

@@ -1,0 +1,424 @@
+/**
+ * `npm run bench`: the hot paths against their primitives' ceilings, on a real PostgreSQL over loopback, in one run
+ * (DESIGN.md "Performance"). Prints a table, writes bench-results.json, exits 1 when a budget fails.
+ *
+ *   npm run bench -- [--duration 10] [--rounds 3] [--warmup 2] [--connections 32] [--accounts 2000] [--out bench-results.json]
+ *                    [--only redeem_ceiling,verify,verify_kyc,verify_photo,issue_ceiling,issue_no_pin,issue,login]
+ *                    [--statements]   (PostgreSQL's top statements afterwards, pg_stat_statements; local server only)
+ *
+ * DATABASE_URL: a fresh database in that server (dropped afterwards); otherwise a throwaway local PostgreSQL.
+ * The server runs in a child process (scripts/bench/server.ts); autocannon runs here.
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import { KTP_ELEMENTS, type KtpElement } from '../src/crypto/token-codec.js';
+import { queryRows } from '../src/db/types.js';
+import {
+  BENCH_PIN,
+  mintKtpTokens,
+  mintLoginChallenges,
+  seedAccounts,
+  seedBenchRegistry,
+  seedVerifier,
+  simulatedClientIp,
+  type BenchAccount,
+} from './bench/seed.js';
+import { benchDatabase, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
+
+const args = flags(process.argv.slice(2));
+const DURATION = Number(args.duration ?? 10);
+const WARMUP = Number(args.warmup ?? 2);
+const CONNECTIONS = Number(args.connections ?? 32);
+const ACCOUNTS = Number(args.accounts ?? 2000);
+const OUT = args.out ?? 'bench-results.json';
+const ONLY = args.only ? new Set(args.only.split(',')) : null;
+/** Slices per compared path (ceiling and route, interleaved). */
+const ROUNDS = Number(args.rounds ?? 3);
+
+/**
+ * The counters the bench redeems as. Tokens carry every element (the API's default); each counter sees what it is
+ * allowed. `identity` sees the NIK only: its redemption is exactly the ceiling's work (decode, open, verify, the one
+ * statement) plus the app around it, so the budget is judged on it. `kyc` adds registry data (one more read through
+ * the registry port) and `photo` the stamped KTP-el photo: measured and reported, not budgeted.
+ */
+const COUNTERS = {
+  identity: { name: 'BPJS Bench (NIK check)', elements: ['nik'] },
+  kyc: { name: 'Bank Bench (KYC)', elements: ['nik', 'name', 'birthDate', 'address'] },
+  photo: { name: 'RS Bench (with photo)', elements: ['nik', 'name', 'photo'] },
+} as const satisfies Record<string, { name: string; elements: readonly KtpElement[] }>;
+
+interface Measurement {
+  name: string;
+  label: string;
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  throughput: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  serverCpuPercent: number;
+  /** The server process's CPU time per answered request: less sensitive to a busy machine than throughput. */
+  serverCpuMsPerRequest: number;
+  /** PostgreSQL's CPU time per answered request (local server only). */
+  databaseCpuMsPerRequest?: number;
+  loadAverage: number;
+  /** Per slice, when the path ran in several (interleaved with the path it is compared with). */
+  slices?: { throughput: number; p99: number }[];
+  poolExhausted?: boolean;
+}
+
+interface Load {
+  port: number;
+  path: string;
+  headers?: Record<string, string>;
+  /** The next request's body and extra headers; `null` when its pool ran dry. */
+  next: () => { body: string; headers?: Record<string, string> } | null;
+}
+
+async function drive(load: Load, seconds: number): Promise<autocannon.Result & { exhausted: boolean }> {
+  let exhausted = false;
+  let last: { body: string; headers?: Record<string, string> } | null = null;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${load.port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: load.path,
+        headers: { 'content-type': 'application/json', ...load.headers },
+        setupRequest: (request) => {
+          const next = load.next() ?? last;
+          if (!next) throw new Error('empty request pool');
+          if (next === last) exhausted = true;
+          last = next;
+          return { ...request, body: next.body, headers: { ...request.headers, ...next.headers } };
+        },
+      },
+    ],
+  });
+  return Object.assign(result, { exhausted });
+}
+
+let databaseCpu: (() => number) | undefined;
+let settleDatabase: (() => Promise<unknown>) | undefined;
+
+interface Path {
+  name: string;
+  label: string;
+  load: Load;
+  /** Called before each measured slice with the warm-up's rate: refills the path's request pool. */
+  prepare?: (warmRate: number) => Promise<void>;
+}
+
+interface Slice {
+  result: autocannon.Result & { exhausted: boolean };
+  elapsed: number;
+  cpuSeconds: number;
+  dbSeconds?: number;
+  load1: number;
+}
+
+/**
+ * Measures paths that are compared with each other: warm each up, then run them in turn, `rounds` times, DURATION
+ * seconds per slice (a b a b …), so a slow drift of the machine (other processes starting or stopping, autovacuum,
+ * checkpoints) lands on both instead of on whichever ran second. Throughput is over all slices; latency
+ * percentiles are the median of the slices'.
+ */
+async function measurePaths(server: ServerChild, paths: Path[], rounds: number): Promise<Measurement[]> {
+  const warmRate = new Map<string, number>();
+  for (const path of paths) {
+    if (WARMUP > 0) {
+      const warm = await drive(path.load, WARMUP);
+      warmRate.set(path.name, warm['2xx'] / WARMUP);
+    } else warmRate.set(path.name, 0);
+  }
+  const slices = new Map<string, Slice[]>(paths.map((p) => [p.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const path of paths) {
+      await path.prepare?.(warmRate.get(path.name)!);
+      // Every slice starts from the same database state: no dead rows from earlier slices for autovacuum to chew
+      // on mid-run, no checkpoint of their writes landing in this one.
+      await settleDatabase?.();
+      const load1 = loadavg()[0]!;
+      const before = await server.stats();
+      const dbBefore = databaseCpu?.();
+      const started = performance.now();
+      const result = await drive(path.load, DURATION);
+      const elapsed = (performance.now() - started) / 1000;
+      const after = await server.stats();
+      slices.get(path.name)!.push({
+        result,
+        elapsed,
+        cpuSeconds: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6,
+        ...(dbBefore === undefined ? {} : { dbSeconds: databaseCpu!() - dbBefore }),
+        load1,
+      });
+    }
+  }
+  return paths.map((path) => summarise(path, slices.get(path.name)!));
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+function summarise(path: Path, slices: Slice[]): Measurement {
+  const rs = slices.map((x) => x.result);
+  const requests = sum(rs.map((r) => r.requests.total));
+  const ok = sum(rs.map((r) => r['2xx']));
+  const statusCodes: Record<string, number> = {};
+  for (const r of rs) {
+    for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = (statusCodes[code] ?? 0) + (stat as { count: number }).count;
+  }
+  const cpu = sum(slices.map((x) => x.cpuSeconds));
+  const db = slices.every((x) => x.dbSeconds !== undefined) ? sum(slices.map((x) => x.dbSeconds!)) : undefined;
+  const m: Measurement = {
+    name: path.name,
+    label: path.label,
+    requests,
+    ok,
+    non2xx: sum(rs.map((r) => r.non2xx)),
+    errors: sum(rs.map((r) => r.errors)),
+    timeouts: sum(rs.map((r) => r.timeouts)),
+    statusCodes,
+    throughput: Math.round((ok / sum(rs.map((r) => r.duration))) * 10) / 10,
+    latencyMs: {
+      p50: median(rs.map((r) => r.latency.p50)),
+      p90: median(rs.map((r) => r.latency.p90)),
+      p99: median(rs.map((r) => r.latency.p99)),
+      max: Math.max(...rs.map((r) => r.latency.max)),
+      mean: Math.round((sum(rs.map((r) => r.latency.mean * r.requests.total)) / Math.max(1, requests)) * 100) / 100,
+    },
+    serverCpuPercent: Math.round((cpu / sum(slices.map((x) => x.elapsed))) * 100),
+    serverCpuMsPerRequest: round3((cpu * 1000) / Math.max(1, requests)),
+    ...(db === undefined ? {} : { databaseCpuMsPerRequest: round3((db * 1000) / Math.max(1, requests)) }),
+    loadAverage: Math.round(median(slices.map((x) => x.load1)) * 100) / 100,
+    ...(slices.length > 1 ? { slices: rs.map((r) => ({ throughput: Math.round(r['2xx'] / r.duration), p99: r.latency.p99 })) } : {}),
+    ...(rs.some((r) => r.exhausted) ? { poolExhausted: true } : {}),
+  };
+  console.error(
+    `  ${m.label.padEnd(44)} ${String(m.throughput).padStart(8)} req/s  p50 ${m.latencyMs.p50} p90 ${m.latencyMs.p90} p99 ${m.latencyMs.p99} ms  non-2xx ${m.non2xx}  server CPU ${m.serverCpuPercent}% (${m.serverCpuMsPerRequest} ms/req, PostgreSQL ${m.databaseCpuMsPerRequest ?? '?'} ms/req)${m.slices ? `  slices ${m.slices.map((x) => x.throughput).join('/')}` : ''}`,
+  );
+  return m;
+}
+
+/** A pool that hands out each item once, then null. */
+function pool<T>(items: T[]) {
+  let i = 0;
+  return {
+    next: () => (i < items.length ? items[i++]! : null),
+    refill: (more: T[]) => {
+      items = more;
+      i = 0;
+    },
+  };
+}
+
+/** Redemption loads: tokens minted for the warm-up, then (after it) enough for the measured run at twice the warm rate. */
+function redemptionLoad(deps: SeedingDeps, holders: BenchAccount[], port: number, path: string, apiKey: string) {
+  const mint = async (count: number) =>
+    (await mintKtpTokens(deps, holders, count, { elements: KTP_ELEMENTS, now: new Date(), ttlSeconds: Math.max(90, DURATION + 60) })).map((token) => ({
+      body: JSON.stringify({ token, counter: 'bench' }),
+    }));
+  const tokens = pool<{ body: string }>([]);
+  return {
+    load: { port, path, headers: { authorization: `Bearer ${apiKey}` }, next: tokens.next } satisfies Load,
+    warmPool: async () => tokens.refill(await mint(Math.max(2000, CONNECTIONS * 50 * WARMUP + 4000))),
+    prepare: async (warmRate: number) => tokens.refill(await mint(Math.ceil(Math.max(warmRate * 2, 1000) * DURATION) + 5000)),
+  };
+}
+
+function issuanceLoad(holders: BenchAccount[], port: number, path: string) {
+  let i = 0;
+  return {
+    port,
+    path,
+    next: () => {
+      const holder = holders[i++ % holders.length]!;
+      return { body: JSON.stringify({ pin: BENCH_PIN }), headers: { authorization: `Bearer ${holder.accessToken}` } };
+    },
+  } satisfies Load;
+}
+
+async function main() {
+  const startedAt = new Date();
+  console.error(`bench: ${CONNECTIONS} connections, ${DURATION} s each (+${WARMUP} s warm-up), ${ACCOUNTS} accounts`);
+  const database = await benchDatabase({ statementStats: args.statements === 'true' });
+  console.error(`PostgreSQL ${database.version} (${database.source}), fsync=${database.settings.fsync}, synchronous_commit=${database.settings.synchronous_commit}`);
+  const deps = await seedingDeps(database.url);
+  databaseCpu = database.cpuSeconds;
+  let server: ServerChild | undefined;
+  try {
+    const t0 = performance.now();
+    await seedBenchRegistry(deps.db, ACCOUNTS, startedAt);
+    const accounts = await seedAccounts(deps, ACCOUNTS, startedAt);
+    const keys = {
+      identity: (await seedVerifier(deps, COUNTERS.identity.name, COUNTERS.identity.elements)).apiKey,
+      kyc: (await seedVerifier(deps, COUNTERS.kyc.name, COUNTERS.kyc.elements)).apiKey,
+      photo: (await seedVerifier(deps, COUNTERS.photo.name, COUNTERS.photo.elements)).apiKey,
+    };
+    await deps.db.execute(sql`vacuum analyze`);
+    console.error(`seeded ${accounts.length} accounts in ${Math.round(performance.now() - t0)} ms`);
+
+    settleDatabase = async () => {
+      await deps.db.execute(sql`vacuum analyze`);
+      await deps.db.execute(sql`checkpoint`);
+    };
+    server = await startServerChild(database.url, deps);
+    const s = server;
+    const want = (name: string) => !ONLY || ONLY.has(name);
+    const resetRateLimits = () => deps.db.execute(sql`delete from rate_limits`);
+    const results: Measurement[] = [];
+
+    const redemption = (name: string, label: string, port: number, path: string, apiKey: string): Path & { warm: () => Promise<void> } => {
+      const r = redemptionLoad(deps, accounts, port, path, apiKey);
+      return { name, label, load: r.load, prepare: r.prepare, warm: r.warmPool };
+    };
+    const run = async (paths: (Path & { warm?: () => Promise<void> })[], rounds: number) => {
+      const chosen = paths.filter((p) => want(p.name));
+      if (chosen.length === 0) return;
+      for (const p of chosen) await p.warm?.();
+      await resetRateLimits();
+      results.push(...(await measurePaths(s, chosen, chosen.length > 1 ? rounds : 1)));
+    };
+
+    // The budgeted pairs, interleaved: ceiling and route alternate ROUNDS times.
+    await run(
+      [
+        redemption('redeem_ceiling', '(a) bare redemption ceiling', s.ports.ceiling, '/redeem', keys.identity),
+        redemption('verify', '(b) POST /v1/verify (NIK check)', s.ports.app, '/v1/verify', keys.identity),
+      ],
+      ROUNDS,
+    );
+    await run([redemption('verify_kyc', '(b2) POST /v1/verify, KYC: + registry read', s.ports.app, '/v1/verify', keys.kyc)], 1);
+    await run([redemption('verify_photo', '(b3) POST /v1/verify, + stamped photo', s.ports.app, '/v1/verify', keys.photo)], 1);
+    await run(
+      [
+        { name: 'issue_ceiling', label: '(c0) bare issuance ceiling: seal+sign+SVG', load: { port: s.ports.ceiling, path: '/issue', next: () => ({ body: JSON.stringify({ pin: BENCH_PIN }) }) } },
+        // The per-account QR limit (30/min) is reset before each slice: the bench's accounts are few, residents many.
+        { name: 'issue_no_pin', label: "(c') POST /v1/me/ktp/qr, PIN hash excluded", load: issuanceLoad(accounts, s.ports.noPin, '/v1/me/ktp/qr'), prepare: async () => void (await resetRateLimits()) },
+      ],
+      ROUNDS,
+    );
+    await run([{ name: 'issue', label: '(c) POST /v1/me/ktp/qr with PIN (argon2id)', load: issuanceLoad(accounts, s.ports.app, '/v1/me/ktp/qr'), prepare: async () => void (await resetRateLimits()) }], 1);
+
+    if (want('login')) {
+      const challenges = pool<{ body: string; headers: Record<string, string> }>([]);
+      let client = 0;
+      const mint = async (count: number) =>
+        (await mintLoginChallenges(deps.db, accounts, count, new Date())).map((c) => ({
+          body: JSON.stringify({ nik: c.nik, challengeId: c.challengeId, signature: c.signature, pin: BENCH_PIN }),
+          // 30 logins per minute per IP: every request from its own simulated address (the statement still runs).
+          headers: { 'x-bench-client': simulatedClientIp(client++) },
+        }));
+      challenges.refill(await mint(Math.max(1000, 200 * WARMUP)));
+      await run(
+        [
+          {
+            name: 'login',
+            label: '(d) POST /v1/auth/login (argon2id)',
+            load: { port: s.ports.clients, path: '/v1/auth/login', next: challenges.next },
+            prepare: async (rate) => challenges.refill(await mint(Math.ceil(Math.max(rate, 100) * DURATION * 2) + 500)),
+          },
+        ],
+        1,
+      );
+    }
+    const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name === 'redeem_ceiling').map((r) => r.ok)) };
+
+    // Integrity: every verified access-log row belongs to exactly one used token, and no token was redeemed twice.
+    const [integrity] = await queryRows<{ doubles: number; verified: number; used: number; tokens_with_log: number }>(
+      deps.db,
+      sql`select
+            (select count(*)::int from (select token_id from access_log where outcome = 'verified' group by token_id having count(*) > 1) d) as doubles,
+            (select count(*)::int from access_log where outcome = 'verified') as verified,
+            (select count(*)::int from ktp_tokens where used_at is not null) as used,
+            (select count(distinct token_id)::int from access_log where outcome = 'verified') as tokens_with_log`,
+    );
+    if (args.statements === 'true') {
+      // --statements: where PostgreSQL's time went (pg_stat_statements), to find the statement worth optimising.
+      const top = await queryRows<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
+        deps.db,
+        sql`select calls::int, round(total_exec_time::numeric, 1)::float as total_ms, round(mean_exec_time::numeric, 3)::float as mean_ms,
+                   regexp_replace(left(query, 160), '[[:space:]]+', ' ', 'g') as query
+            from pg_stat_statements order by total_exec_time desc limit 15`,
+      );
+      for (const t of top) console.error(`  ${String(t.calls).padStart(7)} calls ${String(t.total_ms).padStart(9)} ms ${String(t.mean_ms).padStart(7)} ms/call  ${t.query}`);
+    }
+    const finalStats = await s.stats();
+    await s.stop();
+    server = undefined;
+
+    const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+    const ratio = (a?: Measurement, b?: Measurement) => (a && b && b.throughput > 0 ? Math.round((a.throughput / b.throughput) * 1000) / 1000 : null);
+    const budgets = [
+      { name: 'redemption / bare ceiling', value: ratio(byName.verify, byName.redeem_ceiling), limit: '≥ 0.8', pass: (ratio(byName.verify, byName.redeem_ceiling) ?? 0) >= 0.8 },
+      { name: `redemption p99 at ${CONNECTIONS} connections (ms)`, value: byName.verify?.latencyMs.p99 ?? null, limit: '≤ 50', pass: (byName.verify?.latencyMs.p99 ?? Infinity) <= 50 },
+      { name: 'double redemptions', value: integrity!.doubles, limit: '= 0', pass: integrity!.doubles === 0 },
+      { name: 'verified access-log rows = used tokens', value: `${integrity!.verified} / ${integrity!.used}`, limit: 'equal', pass: integrity!.verified === integrity!.used && integrity!.tokens_with_log === integrity!.used },
+      { name: 'issuance (PIN hash excluded) / bare ceiling', value: ratio(byName.issue_no_pin, byName.issue_ceiling), limit: '≥ 0.8', pass: (ratio(byName.issue_no_pin, byName.issue_ceiling) ?? 0) >= 0.8 },
+    ].filter((b) => b.value !== null);
+
+    // Informational ratios (not budgets): what the other paths reach of their ceilings.
+    const ratios = {
+      verifyToCeiling: ratio(byName.verify, byName.redeem_ceiling),
+      verifyKycToCeiling: ratio(byName.verify_kyc, byName.redeem_ceiling),
+      verifyPhotoToCeiling: ratio(byName.verify_photo, byName.redeem_ceiling),
+      issueNoPinToCeiling: ratio(byName.issue_no_pin, byName.issue_ceiling),
+      issueWithPinToCeiling: ratio(byName.issue, byName.issue_ceiling),
+    };
+    const output = {
+      startedAt: startedAt.toISOString(),
+      command: `npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --rounds ${ROUNDS}`,
+      machine: machine(database),
+      settings: {
+        connections: CONNECTIONS,
+        durationSeconds: DURATION,
+        warmupSeconds: WARMUP,
+        accounts: ACCOUNTS,
+        counters: COUNTERS,
+        rounds: ROUNDS,
+        serverProcess: 'child process (scripts/bench/server.ts), NODE_ENV=production, LOG_LEVEL=info to a file, pool 16',
+        loadGenerator: 'autocannon in the parent process, loopback',
+      },
+      results,
+      ratios,
+      integrity: { ...integrity, redemptions2xxMeasured: redeemTotals.ok },
+      budgets,
+      serverRssMiB: Math.round(finalStats.rss / 2 ** 20),
+      loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+    };
+    writeFileSync(OUT, JSON.stringify(output, null, 2) + '\n');
+    printTable(output.machine, results, budgets);
+    console.log(`\nwritten to ${OUT}`);
+    process.exitCode = budgets.every((b) => b.pass) ? 0 : 1;
+  } finally {
+    await server?.stop().catch(() => {});
+    await deps.database.close().catch(() => {});
+    await database.drop().catch(() => {});
+  }
+}
+
+function printTable(m: ReturnType<typeof machine>, results: Measurement[], budgets: { name: string; value: unknown; limit: string; pass: boolean }[]) {
+  console.log(`\n${m.cpuModel}, ${m.cores} cores, Node ${m.node}, PostgreSQL ${m.postgres}, load ${m.loadAverageAtStart.join(' ')}`);
+  console.log(`${CONNECTIONS} connections, ${DURATION} s each\n`);
+  const rows = [
+    ['path', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx', 'server CPU'],
+    ...results.map((r) => [r.label, r.throughput.toFixed(0), String(r.latencyMs.p50), String(r.latencyMs.p90), String(r.latencyMs.p99), String(r.non2xx + r.errors), `${r.serverCpuPercent}%`]),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  console.log('\nbudgets');
+  for (const b of budgets) console.log(`  ${b.pass ? 'PASS' : 'FAIL'}  ${b.name}: ${b.value} (${b.limit})`);
+}
+
+await main();
