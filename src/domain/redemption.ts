@@ -11,7 +11,7 @@ import { accessLog, accounts, ktpTokens, verifiers } from '../db/schema/index.js
 import { queryRows } from '../db/types.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { Address } from '../registry/port.js';
+import type { KtpFields } from '../registry/port.js';
 import { stampedPhotoDataUrl } from './photo.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
@@ -22,19 +22,7 @@ export interface VerifierCredential {
   apiKeyHash: string;
 }
 
-export type DisclosedResident = Partial<{
-  nik: string;
-  name: string;
-  birthPlace: string;
-  birthDate: string;
-  sex: string;
-  bloodType: string;
-  address: Address;
-  religion: string;
-  maritalStatus: string;
-  occupation: string;
-  citizenship: string;
-}>;
+export type DisclosedResident = Partial<KtpFields>;
 
 export interface Verification {
   verifiedAt: string;

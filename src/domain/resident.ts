@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { enqueueEmail } from '../email/outbox.js';
 import { accountRecipient } from '../email/recipient.js';
 import { AppError } from '../errors.js';
-import type { Address } from '../registry/port.js';
+import type { KtpFields } from '../registry/port.js';
 import { revokeAccountAccess } from './account-access.js';
 import { appendAudit } from './audit.js';
 import type { ResidentPrincipal } from './login.js';
@@ -49,18 +49,7 @@ export async function residentProfile(deps: Pick<Deps, 'db' | 'registry'>, resid
   };
 }
 
-export interface KtpDisplay {
-  nik: string;
-  name: string;
-  birthPlace: string;
-  birthDate: string;
-  sex: string;
-  bloodType: string;
-  address: Address;
-  religion: string;
-  maritalStatus: string;
-  occupation: string;
-  citizenship: string;
+export interface KtpDisplay extends KtpFields {
   /** A data URL of the KTP-el photo on record; null when there is none. */
   photo: string | null;
 }

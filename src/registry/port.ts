@@ -42,6 +42,12 @@ export interface RegistryResident {
   districtCode: string;
 }
 
+/** The KTP elements a resident's record shows (all but the photo): what GET /v1/me/ktp and a counter may see. */
+export type KtpFields = Pick<
+  RegistryResident,
+  'nik' | 'name' | 'birthPlace' | 'birthDate' | 'sex' | 'bloodType' | 'address' | 'religion' | 'maritalStatus' | 'occupation' | 'citizenship'
+>;
+
 export interface Photo {
   contentType: 'image/png' | 'image/jpeg';
   bytes: Uint8Array;
