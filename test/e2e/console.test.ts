@@ -10,7 +10,7 @@ import { accounts } from '../../src/db/schema/index.js';
 import { registerResident, registrationQr, registrationRow } from '../helpers/enrolment.js';
 import { createTestOperator, currentOtp } from '../helpers/operator.js';
 import { accountRow, createActiveResident, type ActiveResident } from '../helpers/resident.js';
-import { chromiumAvailable, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
+import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 
 describe.skipIf(!chromiumAvailable())('operator console and resident settings', () => {
   let app: RunningApp;
@@ -104,20 +104,7 @@ describe.skipIf(!chromiumAvailable())('operator console and resident settings', 
     const watched = await newPage(browser, { baseUrl: app.baseUrl });
     const { page } = watched;
     await page.goto('/app');
-    await page.evaluate(
-      ({ secretKey, publicKey, nik }) =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.open('ikd', 1);
-          request.onupgradeneeded = () => request.result.createObjectStore('device');
-          request.onsuccess = () => {
-            const tx = request.result.transaction('device', 'readwrite');
-            tx.objectStore('device').put({ secretKey: Uint8Array.from(secretKey), publicKey, nik, registrationId: 'reg_x', status: 'active' }, 'current');
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      { secretKey: [...holder.device.secretKey], publicKey: holder.device.publicKey, nik: holder.nik },
-    );
+    await installDevice(page, holder);
     await page.reload();
     await page.waitForSelector('#view-login:visible');
     await page.fill('#login-pin', holder.pin);

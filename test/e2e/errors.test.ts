@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { activationMail, approve, registerResident } from '../helpers/enrolment.js';
 import { createOperatorSession, createTestOperator } from '../helpers/operator.js';
 import { asResident, createActiveResident, createTestVerifier, issueQr, type ActiveResident, type TestVerifier } from '../helpers/resident.js';
-import { chromiumAvailable, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
+import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 
 describe.skipIf(!chromiumAvailable())('error messages in the pages', () => {
   let app: RunningApp;
@@ -91,23 +91,6 @@ describe.skipIf(!chromiumAvailable())('error messages in the pages', () => {
     expect(problems).toEqual([]);
   });
 
-  /** Puts an active resident's device key into the page's IndexedDB, as registration on this phone would have. */
-  async function installDevice(page: Page, resident: ActiveResident) {
-    await page.evaluate(
-      ({ secretKey, publicKey, nik }) =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.open('ikd', 1);
-          request.onupgradeneeded = () => request.result.createObjectStore('device');
-          request.onsuccess = () => {
-            const tx = request.result.transaction('device', 'readwrite');
-            tx.objectStore('device').put({ secretKey: Uint8Array.from(secretKey), publicKey, nik, registrationId: 'reg_x', status: 'active' }, 'current');
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      { secretKey: [...resident.device.secretKey], publicKey: resident.device.publicKey, nik: resident.nik },
-    );
-  }
 
   it('a wrong PIN at login and at the QR says so, next to the field', async () => {
     const holder = await createActiveResident(app.ctx, { login: false });

@@ -148,3 +148,24 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
     return missing;
   });
 }
+
+/** Puts a resident's device key into the page's IndexedDB, as registering on this phone would have. */
+export async function installDevice(
+  page: Page,
+  resident: { nik: string; device: { secretKey: Uint8Array; publicKey: string } },
+): Promise<void> {
+  await page.evaluate(
+    ({ secretKey, publicKey, nik }) =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('ikd', 1);
+        request.onupgradeneeded = () => request.result.createObjectStore('device');
+        request.onsuccess = () => {
+          const tx = request.result.transaction('device', 'readwrite');
+          tx.objectStore('device').put({ secretKey: Uint8Array.from(secretKey), publicKey, nik, registrationId: 'reg_x', status: 'active' }, 'current');
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { secretKey: [...resident.device.secretKey], publicKey: resident.device.publicKey, nik: resident.nik },
+  );
+}
