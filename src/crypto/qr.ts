@@ -1,18 +1,27 @@
 /** Renders a KTP token as a QR code (error correction M): a compact SVG by default, a PNG data URL on request. */
-import QRCode from 'qrcode';
+import QRCode, { type QRCodeSegment } from 'qrcode';
 
 const QUIET_ZONE = 4;
 const OPTIONS = { errorCorrectionLevel: 'M' } as const;
-
-/** The QR version a text needs at error correction M (the budget is ≤ 9). */
-export const qrVersion = (text: string): number => QRCode.create(text, OPTIONS).version;
+const ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
 
 /**
- * One stroked path of horizontal runs: ~3.5 KB and ~0.75 ms for a version-7 code, most of it qrcode's mask choice,
+ * A KTP token is base45, whose alphabet is exactly QR's alphanumeric set: one alphanumeric segment, given as such,
+ * spares qrcode its optimal-segmentation search (a Dijkstra over a graph of candidate segments: half the time of a
+ * whole code). Other text keeps qrcode's automatic segmentation.
+ */
+const segmentsOf = (text: string): string | QRCodeSegment[] =>
+  ALPHANUMERIC.test(text) ? [{ data: text, mode: 'alphanumeric' }] : text;
+
+/** The QR version a text needs at error correction M (the budget is ≤ 9). */
+export const qrVersion = (text: string): number => QRCode.create(segmentsOf(text), OPTIONS).version;
+
+/**
+ * One stroked path of horizontal runs: ~3.5 KB and ~0.4 ms for a version-7 code, most of it qrcode's mask choice,
  * which we keep (a well-chosen mask scans better on cheap webcams).
  */
 export function renderQrSvg(text: string): string {
-  const { modules } = QRCode.create(text, OPTIONS);
+  const { modules } = QRCode.create(segmentsOf(text), OPTIONS);
   const size = modules.size;
   const data = modules.data;
   let d = '';
@@ -38,5 +47,5 @@ export function renderQrSvg(text: string): string {
 
 /** A PNG data URL (~10 ms: only when the client asks for it). */
 export function renderQrPngDataUrl(text: string): Promise<string> {
-  return QRCode.toDataURL(text, { ...OPTIONS, margin: QUIET_ZONE, scale: 6, type: 'image/png' });
+  return QRCode.toDataURL(segmentsOf(text), { ...OPTIONS, margin: QUIET_ZONE, scale: 6, type: 'image/png' });
 }
