@@ -63,6 +63,8 @@ interface Measurement {
   serverCpuPercent: number;
   /** The server process's CPU time per answered request: less sensitive to a busy machine than throughput. */
   serverCpuMsPerRequest: number;
+  /** The part of it spent in the kernel (sockets: the HTTP connections and, for the app, PostgreSQL's). */
+  serverSystemCpuMsPerRequest: number;
   /** PostgreSQL's CPU time per answered request (local server only). */
   databaseCpuMsPerRequest?: number;
   loadAverage: number;
@@ -120,6 +122,7 @@ interface Slice {
   result: autocannon.Result & { exhausted: boolean };
   elapsed: number;
   cpuSeconds: number;
+  systemSeconds: number;
   dbSeconds?: number;
   load1: number;
 }
@@ -156,6 +159,7 @@ async function measurePaths(server: ServerChild, paths: Path[], rounds: number):
         result,
         elapsed,
         cpuSeconds: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6,
+        systemSeconds: (after.cpu.system - before.cpu.system) / 1e6,
         ...(dbBefore === undefined ? {} : { dbSeconds: databaseCpu!() - dbBefore }),
         load1,
       });
@@ -197,13 +201,14 @@ function summarise(path: Path, slices: Slice[]): Measurement {
     },
     serverCpuPercent: Math.round((cpu / sum(slices.map((x) => x.elapsed))) * 100),
     serverCpuMsPerRequest: round3((cpu * 1000) / Math.max(1, requests)),
+    serverSystemCpuMsPerRequest: round3((sum(slices.map((x) => x.systemSeconds)) * 1000) / Math.max(1, requests)),
     ...(db === undefined ? {} : { databaseCpuMsPerRequest: round3((db * 1000) / Math.max(1, requests)) }),
     loadAverage: Math.round(median(slices.map((x) => x.load1)) * 100) / 100,
     ...(slices.length > 1 ? { slices: rs.map((r) => ({ throughput: Math.round(r['2xx'] / r.duration), p99: r.latency.p99 })) } : {}),
     ...(rs.some((r) => r.exhausted) ? { poolExhausted: true } : {}),
   };
   console.error(
-    `  ${m.label.padEnd(44)} ${String(m.throughput).padStart(8)} req/s  p50 ${m.latencyMs.p50} p90 ${m.latencyMs.p90} p99 ${m.latencyMs.p99} ms  non-2xx ${m.non2xx}  server CPU ${m.serverCpuPercent}% (${m.serverCpuMsPerRequest} ms/req, PostgreSQL ${m.databaseCpuMsPerRequest ?? '?'} ms/req)${m.slices ? `  slices ${m.slices.map((x) => x.throughput).join('/')}` : ''}`,
+    `  ${m.label.padEnd(44)} ${String(m.throughput).padStart(8)} req/s  p50 ${m.latencyMs.p50} p90 ${m.latencyMs.p90} p99 ${m.latencyMs.p99} ms  non-2xx ${m.non2xx}  server CPU ${m.serverCpuPercent}% (${m.serverCpuMsPerRequest} ms/req, kernel ${m.serverSystemCpuMsPerRequest}; PostgreSQL ${m.databaseCpuMsPerRequest ?? '?'} ms/req)${m.slices ? `  slices ${m.slices.map((x) => x.throughput).join('/')}` : ''}`,
   );
   return m;
 }

@@ -4,10 +4,12 @@ import { sql } from 'drizzle-orm';
 import { renderQrPngDataUrl, renderQrSvg } from '../crypto/qr.js';
 import { encodeKtpToken, KTP_ELEMENTS, type KtpElement } from '../crypto/token-codec.js';
 import { preparedStatement } from '../db/prepared.js';
-import { accounts, ktpTokens } from '../db/schema/index.js';
+import { sha256Hex } from '../crypto/secrets.js';
+import { accounts, devices, ktpTokens, rateLimits, residentSessions } from '../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { judgePin } from './pin-attempts.js';
-import type { ResidentPrincipal } from './login.js';
+import { AppError } from '../errors.js';
+import { attemptSlotCondition, judgeAttempt, type PinAttemptSlot } from './pin-attempts.js';
+import { rateLimitWindow } from './rate-limit.js';
 
 export const KTP_TOKEN_TTL_SECONDS = 90;
 /** Per account: each issuance costs an argon2 verify, so a live session cannot turn into a CPU sink. */
@@ -23,25 +25,55 @@ export interface IssuedKtpToken {
   png?: string;
 }
 
+/** A resident's bearer token as the QR route holds it before it is checked: its hash, checked inside issuance. */
+export interface ResidentTokenCredential {
+  accessTokenHash: string;
+}
+
+export const residentTokenCredential = (accessToken: string): ResidentTokenCredential => ({ accessTokenHash: sha256Hex(accessToken) });
+
 /**
- * POST /v1/me/ktp/qr. The PIN is judged under the lock (a wrong one is 401 pin_invalid and counts); then ONE
- * statement resets the failure counter, revokes the account's earlier live tokens and stores the new one.
+ * POST /v1/me/ktp/qr, in two round trips to the database. The first authenticates the session (the same conditions
+ * as requireResident), counts the per-account rate limit and takes the PIN attempt slot (the slot only within the
+ * limit); the PIN is then judged under that lock (a wrong one is 401 pin_invalid and counts); the second resets the
+ * failure counter, revokes the account's earlier live tokens and stores the new one.
  */
 export async function issueKtpToken(
   deps: Deps,
-  input: { resident: ResidentPrincipal; pin: string; elements?: readonly KtpElement[]; format?: QrFormat },
+  input: { credential: ResidentTokenCredential; pin: string; elements?: readonly KtpElement[]; format?: QrFormat },
 ): Promise<IssuedKtpToken> {
   const { db, clock, keys } = deps;
   const now = clock.now();
-  const accountId = input.resident.accountId;
-  // The rate-limit hit rides in the statement that takes the PIN attempt: one round trip fewer on the hot path.
-  await judgePin(deps, {
-    accountId,
-    pin: input.pin,
-    wrongPin: 'pin_invalid',
-    resetOnSuccess: false,
-    rateLimit: { key: `qr:account:${accountId}`, ...QR_RATE_LIMIT },
+  const attempt = preparedStatement<{ account_id: string; hits: number | null } & Partial<PinAttemptSlot>>(db, 'ktp_issue_attempt', () => {
+    const moment = sql`${sql.placeholder('now')}::timestamptz`;
+    return sql`with session as (
+                 select s.account_id from ${residentSessions} s
+                 join ${accounts} a on a.id = s.account_id
+                 join ${devices} d on d.id = s.device_id
+                 where s.token_hash = ${sql.placeholder('tokenHash')} and s.revoked_at is null and s.expires_at > ${moment}
+                   and a.status = 'active' and d.status = 'active'
+               ), hit as (
+                 insert into ${rateLimits} (key, window_start, count)
+                 select 'qr:account:' || account_id, ${sql.placeholder('windowStart')}::timestamptz, 1 from session
+                 on conflict (key, window_start) do update set count = ${rateLimits.count} + 1
+                 returning count
+               ), slot as (
+                 update ${accounts} set pin_failures = pin_failures + 1, updated_at = ${moment}
+                 where id = (select account_id from session) and ${attemptSlotCondition(moment)}
+                   and (select count from hit) <= ${QR_RATE_LIMIT.limit}
+                 returning pin_hash, pin_failures, lock_count
+               )
+               select session.account_id, hit.count as hits, slot.pin_hash, slot.pin_failures, slot.lock_count
+               from session left join hit on true left join slot on true`;
   });
+  const { windowStart, retryAfter } = rateLimitWindow(QR_RATE_LIMIT, now);
+  const [row] = await attempt({ tokenHash: input.credential.accessTokenHash, windowStart: windowStart.toISOString(), now: now.toISOString() });
+  // No live session: nothing was counted. Over the per-account limit: 429, and no attempt was taken.
+  if (!row) throw new AppError('unauthorized');
+  if (Number(row.hits ?? 0) > QR_RATE_LIMIT.limit) throw new AppError('rate_limited', { retryAfter });
+  const accountId = row.account_id;
+  const slot = row.pin_hash ? { pin_hash: row.pin_hash, pin_failures: Number(row.pin_failures), lock_count: Number(row.lock_count) } : undefined;
+  await judgeAttempt(deps, { accountId, pin: input.pin, wrongPin: 'pin_invalid', resetOnSuccess: false }, slot, now);
 
   const elements = KTP_ELEMENTS.filter((e) => (input.elements ?? KTP_ELEMENTS).includes(e));
   const tokenId = randomBytes(12);

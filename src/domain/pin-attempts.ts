@@ -3,14 +3,13 @@
  * UPDATE before the PIN is judged, so parallel guesses cannot get more than 5 judged; 5 consecutive wrong PINs (at
  * login, QR issuance, PIN change or deletion alike) lock the account for 15 min, doubling with every later lock.
  */
-import { eq, sql } from 'drizzle-orm';
-import { accounts, rateLimits } from '../db/schema/index.js';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { accounts } from '../db/schema/index.js';
 import { preparedStatement } from '../db/prepared.js';
 import { queryRows } from '../db/types.js';
 import type { Deps } from '../deps.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { PinHasher } from '../crypto/pin.js';
-import { rateLimitWindow, type RateLimitRule } from './rate-limit.js';
 
 export const MAX_PIN_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;
@@ -27,31 +26,51 @@ export interface PinCheck {
   wrongPin: Extract<ErrorCode, 'login_failed' | 'pin_invalid'>;
   /** false when the caller resets the counter itself, in the statement that acts on the success (QR issuance). */
   resetOnSuccess?: boolean;
-  /**
-   * A rate limit counted in the same statement that takes the attempt (one database round trip instead of two, for
-   * the QR hot path): over the limit → 429 rate_limited and no attempt is taken, as if it had been checked first.
-   */
-  rateLimit?: RateLimitRule;
 }
+
+/** An attempt slot: the account's PIN hash and its counters after the attempt was counted. */
+export type PinAttemptSlot = {
+  pin_hash: string;
+  pin_failures: number;
+  lock_count: number;
+};
+
+/**
+ * The SQL condition under which an attempt slot is granted, for statements that take one (with `moment` the request's
+ * time): active, not locked now, fewer than five attempts counted. Shared, so QR issuance's own statement grants the
+ * slot on exactly the terms judgePin does.
+ */
+export const attemptSlotCondition = (moment: SQL) =>
+  sql`status = 'active' and (locked_until is null or locked_until <= ${moment}) and pin_failures < ${MAX_PIN_FAILURES}`;
 
 /**
  * Returns when the PIN is right; throws the caller's wrong-PIN error, 423 account_locked (Retry-After) or
  * 403 account_suspended. The attempt is counted first, in one statement that also refuses a locked account.
  */
 export async function judgePin(deps: Pick<Deps, 'db' | 'clock' | 'pins'>, check: PinCheck): Promise<void> {
-  const { db, clock, pins } = deps;
-  const now = clock.now();
-  const at = now.toISOString(); // raw SQL takes timestamps as ISO text: drizzle turns off postgres.js's Date serializer
-  const takeAttempt = preparedStatement<{ pin_hash: string; pin_failures: number; lock_count: number }>(db, 'pin_attempt', () => {
+  const takeAttempt = preparedStatement<PinAttemptSlot>(deps.db, 'pin_attempt', () => {
     const moment = sql`${sql.placeholder('now')}::timestamptz`;
     return sql`update ${accounts} set pin_failures = pin_failures + 1, updated_at = ${moment}
-               where id = ${sql.placeholder('accountId')} and status = 'active'
-                 and (locked_until is null or locked_until <= ${moment}) and pin_failures < ${MAX_PIN_FAILURES}
+               where id = ${sql.placeholder('accountId')} and ${attemptSlotCondition(moment)}
                returning pin_hash, pin_failures, lock_count`;
   });
-  const [slot] = check.rateLimit
-    ? await takeAttemptWithinLimit(deps, check.accountId, check.rateLimit, now)
-    : await takeAttempt({ accountId: check.accountId, now: at });
+  const now = deps.clock.now();
+  // Raw SQL takes timestamps as ISO text: drizzle turns off postgres.js's Date serializer.
+  const [slot] = await takeAttempt({ accountId: check.accountId, now: now.toISOString() });
+  await judgeAttempt(deps, check, slot, now);
+}
+
+/**
+ * The second half of judgePin, for a caller that took the attempt itself (`slot`: what its statement returned, none
+ * when no slot was granted). Returns when the PIN is right; otherwise throws as judgePin does.
+ */
+export async function judgeAttempt(
+  deps: Pick<Deps, 'db' | 'pins'>,
+  check: PinCheck,
+  slot: PinAttemptSlot | undefined,
+  now: Date,
+): Promise<void> {
+  const { db, pins } = deps;
   if (!slot) return refuse(deps, check, now);
   if (await pins.verify(slot.pin_hash, check.pin)) {
     if (check.resetOnSuccess !== false) await resetPinFailures(deps, check.accountId);
@@ -59,6 +78,7 @@ export async function judgePin(deps: Pick<Deps, 'db' | 'clock' | 'pins'>, check:
   }
   if (Number(slot.pin_failures) >= MAX_PIN_FAILURES) {
     // The fifth wrong PIN in a row: lock, and start the next five from zero when the lock ends.
+    const at = now.toISOString();
     await queryRows(
       db,
       sql`update ${accounts}
@@ -69,39 +89,6 @@ export async function judgePin(deps: Pick<Deps, 'db' | 'clock' | 'pins'>, check:
     );
   }
   throw new AppError(check.wrongPin);
-}
-
-/** The rate-limit hit and the attempt slot in one statement: the slot is only taken within the limit. */
-async function takeAttemptWithinLimit(
-  deps: Pick<Deps, 'db'>,
-  accountId: string,
-  rule: RateLimitRule,
-  now: Date,
-): Promise<{ pin_hash: string; pin_failures: number; lock_count: number }[]> {
-  const statement = preparedStatement<{ hits: number; pin_hash: string | null; pin_failures: number; lock_count: number }>(
-    deps.db,
-    'pin_attempt_rate_limited',
-    () => {
-      const moment = sql`${sql.placeholder('now')}::timestamptz`;
-      return sql`with hit as (
-                   insert into ${rateLimits} (key, window_start, count)
-                   values (${sql.placeholder('key')}, ${sql.placeholder('windowStart')}::timestamptz, 1)
-                   on conflict (key, window_start) do update set count = ${rateLimits.count} + 1
-                   returning count
-                 ), slot as (
-                   update ${accounts} set pin_failures = pin_failures + 1, updated_at = ${moment}
-                   where id = ${sql.placeholder('accountId')} and status = 'active'
-                     and (locked_until is null or locked_until <= ${moment}) and pin_failures < ${MAX_PIN_FAILURES}
-                     and (select count from hit) <= ${sql.placeholder('limit')}::int
-                   returning pin_hash, pin_failures, lock_count
-                 )
-                 select hit.count as hits, slot.pin_hash, slot.pin_failures, slot.lock_count from hit left join slot on true`;
-    },
-  );
-  const { windowStart, retryAfter } = rateLimitWindow(rule, now);
-  const [row] = await statement({ key: rule.key, windowStart: windowStart.toISOString(), accountId, now: now.toISOString(), limit: rule.limit });
-  if (Number(row?.hits ?? 1) > rule.limit) throw new AppError('rate_limited', { retryAfter });
-  return row?.pin_hash ? [{ pin_hash: row.pin_hash, pin_failures: row.pin_failures, lock_count: row.lock_count }] : [];
 }
 
 export async function resetPinFailures(deps: Pick<Deps, 'db'>, accountId: string): Promise<void> {

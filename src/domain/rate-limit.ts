@@ -12,7 +12,7 @@ export interface RateLimitRule {
 }
 
 /** The fixed window `now` falls in, and the seconds until it ends (a 429's Retry-After). */
-export function rateLimitWindow(rule: RateLimitRule, now: Date): { windowStart: Date; retryAfter: number } {
+export function rateLimitWindow(rule: Pick<RateLimitRule, 'windowSeconds'>, now: Date): { windowStart: Date; retryAfter: number } {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   return { windowStart, retryAfter: Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000)) };

@@ -1,6 +1,7 @@
 /** The typed Hono environment: what every request can read from its context. */
 import type { Deps } from '../deps.js';
 import type { OperatorPrincipal } from '../domain/operators.js';
+import type { ResidentTokenCredential } from '../domain/ktp-token.js';
 import type { ResidentPrincipal } from '../domain/login.js';
 import type { VerifierCredential } from '../domain/redemption.js';
 
@@ -11,6 +12,8 @@ export interface AppVariables {
   operator?: OperatorPrincipal;
   /** Set by requireResident (src/http/auth/resident.ts). */
   resident?: ResidentPrincipal;
+  /** Set by requireResidentToken: the bearer's hash, authenticated inside QR issuance. */
+  residentToken?: ResidentTokenCredential;
   /** Set by requireVerifierKey (src/http/auth/verifier.ts): the API key's hash, authenticated at redemption. */
   verifier?: VerifierCredential;
 }

@@ -5,7 +5,7 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeKtpToken, KTP_ELEMENTS } from '../../src/crypto/token-codec.js';
-import { accounts, ktpTokens } from '../../src/db/schema/index.js';
+import { accounts, devices, ktpTokens, rateLimits, residentSessions } from '../../src/db/schema/index.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { accountRow, asResident, createActiveResident, createTestVerifier, issueQr, postVerify, type ActiveResident } from '../helpers/resident.js';
 
@@ -135,11 +135,37 @@ describe('KTP QR issuance', () => {
     expect((await asResident(ctx, suspended, 'POST', '/v1/me/ktp/qr', { pin: suspended.pin })).status).toBe(401);
   });
 
-  it('limits issuance per account (429 rate_limited)', async () => {
+  it('limits issuance per account (429 rate_limited): over the limit no PIN is judged and nothing is issued', async () => {
     const busy = await createActiveResident(ctx);
     for (let i = 0; i < 30; i++) await issueQr(ctx, busy);
     const res = await asResident(ctx, busy, 'POST', '/v1/me/ktp/qr', { pin: busy.pin, format: 'none' });
     expect(res.status).toBe(429);
+    expect(((await res.json()) as { code: string }).code).toBe('rate_limited');
     expect(res.headers.get('Retry-After')).not.toBeNull();
+    const wrong = await asResident(ctx, busy, 'POST', '/v1/me/ktp/qr', { pin: '135792', format: 'none' });
+    expect(wrong.status).toBe(429);
+    expect((await accountRow(ctx, busy.accountId)).pinFailures).toBe(0);
+    expect(await ctx.deps.db.select().from(ktpTokens).where(eq(ktpTokens.accountId, busy.accountId))).toHaveLength(30);
+  });
+
+  // Issuance authenticates the session inside its first statement (one round trip less than requireResident and
+  // then the attempt): it must refuse exactly what requireResident refuses, and count nothing for it.
+  it.each([
+    ['logged out', async (r: ActiveResident) => void expect((await asResident(ctx, r, 'POST', '/v1/auth/logout')).status).toBe(204)],
+    ['expired', async (r: ActiveResident) => void (await ctx.deps.db.update(residentSessions).set({ expiresAt: new Date(ctx.clock.now().getTime() - 1000) }).where(eq(residentSessions.accountId, r.accountId)))],
+    ['on a revoked device', async (r: ActiveResident) => void (await ctx.deps.db.update(devices).set({ status: 'revoked' }).where(eq(devices.id, r.deviceId)))],
+    ['of a suspended account', async (r: ActiveResident) => void (await ctx.deps.db.update(accounts).set({ status: 'suspended' }).where(eq(accounts.id, r.accountId)))],
+  ])('answers a session %s with 401 unauthorized, like every /v1/me route, counting no attempt and no hit', async (_, kill) => {
+    const victim = await createActiveResident(ctx);
+    await kill(victim);
+    expect((await asResident(ctx, victim, 'GET', '/v1/me')).status).toBe(401);
+    for (const pin of [victim.pin, '135792']) {
+      const res = await asResident(ctx, victim, 'POST', '/v1/me/ktp/qr', { pin, format: 'none' });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { code: string }).code).toBe('unauthorized');
+    }
+    expect((await accountRow(ctx, victim.accountId)).pinFailures).toBe(0);
+    expect(await ctx.deps.db.select().from(rateLimits).where(eq(rateLimits.key, `qr:account:${victim.accountId}`))).toHaveLength(0);
+    expect(await ctx.deps.db.select().from(ktpTokens).where(eq(ktpTokens.accountId, victim.accountId))).toHaveLength(0);
   });
 });

@@ -90,6 +90,19 @@ describe('PIN lock', () => {
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(ctx.clock.now().getTime());
   });
 
+  it('judges exactly 5 of 20 parallel wrong PINs at QR issuance too (its own attempt statement)', async () => {
+    const resident = await createActiveResident(ctx);
+    const before = verifies;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => asResident(ctx, resident, 'POST', '/v1/me/ktp/qr', { pin: WRONG, format: 'none' })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 423)).toHaveLength(15);
+    expect(verifies - before).toBe(5);
+    expect((await accountRow(ctx, resident.accountId)).lockCount).toBe(1);
+  });
+
   it('counts wrong PINs at login and at QR issuance together', async () => {
     const resident = await createActiveResident(ctx);
     for (let i = 0; i < 3; i++) expect((await postLogin(ctx, resident, WRONG)).status).toBe(401);

@@ -1,5 +1,6 @@
 /** Resident authentication for routes: `Authorization: Bearer <accessToken>` from POST /v1/auth/login. */
 import type { Context, MiddlewareHandler } from 'hono';
+import { residentTokenCredential, type ResidentTokenCredential } from '../../domain/ktp-token.js';
 import { authenticateResidentSession, type ResidentPrincipal } from '../../domain/login.js';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
@@ -16,6 +17,26 @@ export function requireResident(): MiddlewareHandler<AppEnv> {
     c.set('resident', principal);
     await next();
   };
+}
+
+/**
+ * For the QR hot path: only the bearer's shape is checked here (401 unauthorized when missing or malformed) and its
+ * hash put on the context; the session itself is authenticated inside issuance's first statement, on the same terms
+ * as requireResident, so issuing a QR costs one round trip less (DESIGN.md "Performance").
+ */
+export function requireResidentToken(): MiddlewareHandler<AppEnv> {
+  return async function readResidentToken(c, next) {
+    const token = BEARER.exec(c.req.header('Authorization')?.trim() ?? '')?.[1];
+    if (!token) throw new AppError('unauthorized');
+    c.set('residentToken', residentTokenCredential(token));
+    await next();
+  };
+}
+
+export function currentResidentToken(c: Context<AppEnv>): ResidentTokenCredential {
+  const credential = c.get('residentToken');
+  if (!credential) throw new AppError('unauthorized');
+  return credential;
 }
 
 /** The resident requireResident let through; for handlers behind it. */

@@ -5,7 +5,7 @@ import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
 import { listAccessHistory } from '../../domain/access-history.js';
 import { issueKtpToken } from '../../domain/ktp-token.js';
 import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/resident.js';
-import { currentResident, requireResident } from '../auth/resident.js';
+import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';
 import { jsonBody, queryParams } from '../validate.js';
@@ -110,11 +110,11 @@ export function meRoutes() {
       responses: { 201: { description: 'Issued', schema: qrSchema } },
       errors: ['unauthorized', 'pin_invalid', 'account_locked', 'account_suspended', 'rate_limited'],
     }),
-    requireResident(),
+    requireResidentToken(),
     jsonBody(qrRequestSchema),
     async (c) => {
       const body = c.req.valid('json');
-      const issued = await issueKtpToken(c.get('deps'), { resident: currentResident(c), ...body });
+      const issued = await issueKtpToken(c.get('deps'), { credential: currentResidentToken(c), ...body });
       return c.json(issued, 201);
     },
   );
