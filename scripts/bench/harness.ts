@@ -123,7 +123,7 @@ export async function startServerChild(
       ...process.env,
       NODE_ENV: 'production',
       DATABASE_URL: url,
-      DATABASE_POOL_SIZE: String(options.poolSize ?? process.env.BENCH_POOL_SIZE ?? 16),
+      DATABASE_POOL_SIZE: String(options.poolSize ?? 16),
       PUBLIC_BASE_URL: 'http://127.0.0.1',
       // Production requires a mail provider; the bench server runs no outbox worker, so nothing is ever sent.
       RESEND_API_KEY: 're_bench_unused',

@@ -87,8 +87,11 @@ export async function issueKtpToken(
     return sql`with reset as (
                  update ${accounts} set pin_failures = 0 where id = ${account} and pin_failures <> 0
                ), revoked as (
+                 -- A live token was issued within its lifetime (expires_at <= issued_at + TTL): the issued_at bound keeps
+                 -- this a short range of ktp_tokens_account_idx instead of every token the account ever had.
                  update ${ktpTokens} set revoked_at = ${at}
-                 where account_id = ${account} and used_at is null and revoked_at is null and expires_at > ${at}
+                 where account_id = ${account} and issued_at > ${at} - ${sql.raw(`interval '${KTP_TOKEN_TTL_SECONDS} seconds'`)}
+                   and used_at is null and revoked_at is null and expires_at > ${at}
                )
                insert into ${ktpTokens} (id, account_id, kid, elements, issued_at, expires_at)
                values (${sql.placeholder('id')}, ${account}, ${sql.placeholder('kid')}, ${sql.placeholder('elements')}::text[],
