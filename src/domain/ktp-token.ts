@@ -5,9 +5,10 @@ import { renderQrPngDataUrl, renderQrSvg } from '../crypto/qr.js';
 import { encodeKtpToken, KTP_ELEMENTS, type KtpElement } from '../crypto/token-codec.js';
 import { preparedStatement } from '../db/prepared.js';
 import { sha256Hex } from '../crypto/secrets.js';
-import { accounts, devices, ktpTokens, rateLimits, residentSessions } from '../db/schema/index.js';
+import { accounts, ktpTokens, rateLimits } from '../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { liveResidentSession } from './login.js';
 import { attemptSlotCondition, judgeAttempt, type PinAttemptSlot } from './pin-attempts.js';
 import { rateLimitWindow } from './rate-limit.js';
 
@@ -47,11 +48,7 @@ export async function issueKtpToken(
   const attempt = preparedStatement<{ account_id: string; hits: number | null } & Partial<PinAttemptSlot>>(db, 'ktp_issue_attempt', () => {
     const moment = sql`${sql.placeholder('now')}::timestamptz`;
     return sql`with session as (
-                 select s.account_id from ${residentSessions} s
-                 join ${accounts} a on a.id = s.account_id
-                 join ${devices} d on d.id = s.device_id
-                 where s.token_hash = ${sql.placeholder('tokenHash')} and s.revoked_at is null and s.expires_at > ${moment}
-                   and a.status = 'active' and d.status = 'active'
+                 select s.account_id from ${liveResidentSession(sql`${sql.placeholder('tokenHash')}`, moment)}
                ), hit as (
                  insert into ${rateLimits} (key, window_start, count)
                  select 'qr:account:' || account_id, ${sql.placeholder('windowStart')}::timestamptz, 1 from session

@@ -6,7 +6,7 @@
  * and whether the account is still active, which is one indexed lookup either way — so a JWT's offline check would
  * buy nothing, while an opaque token is revoked the instant its row is, and leaks no claims if it is logged.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { generateKeyPairSync } from 'node:crypto';
 import { newId, randomSecret, sha256Hex } from '../crypto/secrets.js';
 import { preparedStatement } from '../db/prepared.js';
@@ -90,17 +90,26 @@ export async function loginResident(deps: Deps, input: LoginInput): Promise<{ ac
   return { accessToken, expiresAt: expiresAt.toISOString() };
 }
 
+/**
+ * The live resident session of an access token hash, as a FROM clause (`s` the session, `a` its account, `d` its
+ * device): unexpired at `moment`, not revoked, the account active, the device not revoked. One definition for
+ * requireResident and for QR issuance, which checks the session inside its own statement.
+ */
+export const liveResidentSession = (tokenHash: SQL, moment: SQL) =>
+  sql`${residentSessions} s
+      join ${accounts} a on a.id = s.account_id
+      join ${devices} d on d.id = s.device_id
+      where s.token_hash = ${tokenHash} and s.revoked_at is null and s.expires_at > ${moment}
+        and a.status = 'active' and d.status = 'active'`;
+
 /** The live session of an access token: unexpired, not revoked, its account active and its device not revoked. */
 export async function authenticateResidentSession(deps: Pick<Deps, 'db' | 'clock'>, accessToken: string): Promise<ResidentPrincipal | null> {
   const find = preparedStatement<{ session_id: string; account_id: string; device_id: string; nik: string }>(
     deps.db,
     'resident_session_by_token',
-    () => sql`select s.id as session_id, s.account_id, s.device_id, a.nik
-              from ${residentSessions} s
-              join ${accounts} a on a.id = s.account_id
-              join ${devices} d on d.id = s.device_id
-              where s.token_hash = ${sql.placeholder('tokenHash')} and s.revoked_at is null
-                and s.expires_at > ${sql.placeholder('now')}::timestamptz and a.status = 'active' and d.status = 'active'`,
+    () =>
+      sql`select s.id as session_id, s.account_id, s.device_id, a.nik
+          from ${liveResidentSession(sql`${sql.placeholder('tokenHash')}`, sql`${sql.placeholder('now')}::timestamptz`)}`,
   );
   const [row] = await find({ tokenHash: sha256Hex(accessToken), now: deps.clock.now().toISOString() });
   return row ? { sessionId: row.session_id, accountId: row.account_id, deviceId: row.device_id, nik: row.nik } : null;

@@ -7,12 +7,17 @@ import type { AppEnv } from '../context.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
 
+/** The access token of `Authorization: Bearer <token>`; 401 unauthorized when missing or malformed. */
+function bearerToken(c: Context<AppEnv>): string {
+  const token = BEARER.exec(c.req.header('Authorization')?.trim() ?? '')?.[1];
+  if (!token) throw new AppError('unauthorized');
+  return token;
+}
+
 /** 401 unauthorized without a live session (expired, revoked, account not active, device revoked). Sets c.get('resident'). */
 export function requireResident(): MiddlewareHandler<AppEnv> {
   return async function authenticateResident(c, next) {
-    const token = BEARER.exec(c.req.header('Authorization')?.trim() ?? '')?.[1];
-    if (!token) throw new AppError('unauthorized');
-    const principal = await authenticateResidentSession(c.get('deps'), token);
+    const principal = await authenticateResidentSession(c.get('deps'), bearerToken(c));
     if (!principal) throw new AppError('unauthorized');
     c.set('resident', principal);
     await next();
@@ -26,9 +31,7 @@ export function requireResident(): MiddlewareHandler<AppEnv> {
  */
 export function requireResidentToken(): MiddlewareHandler<AppEnv> {
   return async function readResidentToken(c, next) {
-    const token = BEARER.exec(c.req.header('Authorization')?.trim() ?? '')?.[1];
-    if (!token) throw new AppError('unauthorized');
-    c.set('residentToken', residentTokenCredential(token));
+    c.set('residentToken', residentTokenCredential(bearerToken(c)));
     await next();
   };
 }
