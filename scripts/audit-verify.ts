@@ -7,22 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/bootstrap.js';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { configOrExit } from './lib/cli.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { verifyAuditChain } from '../src/domain/audit.js';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true });
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const database = await openDatabase(config);
   try {
     await applyMigrations(database);

@@ -3,11 +3,11 @@
  * With IKD_KEYS (production) it prints the rotated ring to store as the new secret; otherwise it rewrites
  * <IKD_DATA_DIR>/keys.json. Restart (or redeploy) the service afterwards.
  */
-import { parseConfig } from '../src/config.js';
+import { configOrExit } from './lib/cli.js';
 import { rotateKeyRingFile } from '../src/crypto/keyring-file.js';
 import { rotateKeyRing, storedKeyRingSchema } from '../src/crypto/keyring.js';
 
-const config = parseConfig(process.env);
+const config = configOrExit();
 if (config.keysJson !== undefined) {
   const rotated = rotateKeyRing(storedKeyRingSchema.parse(config.keysJson));
   process.stderr.write(`new current kid ${rotated.current}; store this JSON as IKD_KEYS:\n`);

@@ -1,9 +1,9 @@
 /** `npm run db:migrate`: applies drizzle/ migrations to DATABASE_URL (or the embedded PGlite in IKD_DATA_DIR). */
-import { parseConfig } from '../src/config.js';
+import { configOrExit } from './lib/cli.js';
 import { openDatabase } from '../src/bootstrap.js';
 import { applyMigrations } from '../src/db/migrate.js';
 
-const config = parseConfig(process.env);
+const config = configOrExit();
 const database = await openDatabase(config);
 const started = performance.now();
 try {

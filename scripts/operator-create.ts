@@ -11,18 +11,14 @@ import { loadPinPepper } from '../src/crypto/pepper-file.js';
 import { createPinHasher } from '../src/crypto/pin.js';
 import QRCode from 'qrcode';
 import { openDatabase } from '../src/bootstrap.js';
-import { ConfigError, parseConfig } from '../src/config.js';
 import { applyMigrations } from '../src/db/migrate.js';
+import { configOrExit, fail } from './lib/cli.js';
 import { systemClock } from '../src/deps.js';
 import { createOperator, OPERATOR_ROLES, type OperatorRole } from '../src/domain/operators.js';
 import { isAppError } from '../src/errors.js';
 
 const USAGE = 'usage: npm run operator:create -- --username <u> --name "<name>" --role operator|supervisor|admin --office <region code>';
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -45,13 +41,7 @@ async function main() {
   if (!OPERATOR_ROLES.includes(role as OperatorRole)) fail(`--role must be one of ${OPERATOR_ROLES.join(', ')}`);
   if (!/^\d{2}(\d{2}(\d{2})?)?$/.test(office)) fail('--office: a region code of 2, 4 or 6 digits (e.g. 7310 for Pangkep)');
 
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
+  const config = configOrExit();
   const database = await openDatabase(config);
   try {
     await applyMigrations(database);

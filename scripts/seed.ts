@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/bootstrap.js';
-import { parseConfig } from '../src/config.js';
+import { configOrExit } from './lib/cli.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { seedDemoResidents, seedRegistry } from '../src/registry/seeded.js';
 import { DEFAULT_SEED } from '../src/registry/synthetic.js';
@@ -24,7 +24,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const config = parseConfig(process.env);
+const config = configOrExit();
 const count = values.count === undefined ? config.seedCount : Number(values.count);
 if (!Number.isInteger(count) || count < 0 || count > 5_000_000) {
   console.error(`--count must be a whole number between 0 and 5000000, got ${values.count}`);

@@ -4,13 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseConfig } from '../src/config.js';
+import { configOrExit } from './lib/cli.js';
 import { TOTP_PERIOD_SECONDS, totpCode } from '../src/crypto/totp.js';
 
 const arg = process.argv[2] ?? 'operator';
 let secret = arg;
 if (arg === 'operator' || arg === 'admin') {
-  const config = parseConfig(process.env);
+  const config = configOrExit();
   const path = join(config.dataDir, 'dev-credentials.json');
   const creds = JSON.parse(await readFile(path, 'utf8').catch(() => {
     console.error(`no ${path}: start the service once (npm start) to create it`);

@@ -8,19 +8,15 @@
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/bootstrap.js';
-import { ConfigError, parseConfig } from '../src/config.js';
 import { KTP_ELEMENTS, type KtpElement } from '../src/crypto/token-codec.js';
 import { applyMigrations } from '../src/db/migrate.js';
+import { configOrExit, fail } from './lib/cli.js';
 import { systemClock } from '../src/deps.js';
 import { createVerifier } from '../src/domain/verifiers.js';
 import { createLogger } from '../src/logger.js';
 
 const USAGE = `usage: npm run verifier:create -- --name "<name>" --elements <comma-separated, of: ${KTP_ELEMENTS.join(',')}>`;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -37,13 +33,7 @@ async function main() {
   const unknown = elements.filter((e) => !(KTP_ELEMENTS as readonly string[]).includes(e));
   if (elements.length === 0 || unknown.length > 0) fail(`--elements: unknown ${unknown.join(', ') || '(none given)'}; allowed: ${KTP_ELEMENTS.join(', ')}`);
 
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
+  const config = configOrExit();
   const database = await openDatabase(config);
   try {
     await applyMigrations(database);

@@ -24,8 +24,8 @@ const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let dataDir: string;
 
 /** Runs a script with PGlite in dataDir (never the CI database); resolves with code and output. */
-async function script(file: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', IKD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
+async function script(file: string, args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', IKD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', ...extraEnv };
   try {
     const { stdout, stderr } = await run(TSX, [join('scripts', file), ...args], { env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
@@ -82,6 +82,18 @@ describe('npm run operator:create', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('usage');
   });
+});
+
+describe('every script, given a bad environment variable', () => {
+  it.each(['migrate.ts', 'seed.ts', 'keys-rotate.ts', 'audit-verify.ts'])(
+    '%s exits 1 naming it, without a stack trace',
+    async (file) => {
+      const result = await script(file, [], { DATABASE_POOL_SIZE: 'lots' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('DATABASE_POOL_SIZE');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });
 
 describe('npm run audit:verify', () => {
