@@ -1,11 +1,12 @@
 /** POST /v1/me/ktp/qr: PIN again → a 90 s single-use token, SVG by default, PNG on request; earlier ones revoked. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeKtpToken, KTP_ELEMENTS } from '../../src/crypto/token-codec.js';
 import { accounts, devices, ktpTokens, rateLimits, residentSessions } from '../../src/db/schema/index.js';
+import { queryRows } from '../../src/db/types.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { accountRow, asResident, createActiveResident, createTestVerifier, issueQr, postVerify, type ActiveResident } from '../helpers/resident.js';
 
@@ -99,6 +100,20 @@ describe('KTP QR issuance', () => {
     expect(revoked.status).toBe(409);
     expect(((await revoked.json()) as { code: string }).code).toBe('token_revoked');
     expect((await postVerify(ctx, verifier.apiKey, { token: second.token })).status).toBe(200);
+  });
+
+  it('commits the stored token asynchronously only in its own transaction: the connection stays synchronous', async () => {
+    const before = await queryRows<{ mode: string }>(ctx.deps.db, sql`select current_setting('synchronous_commit') as mode`);
+    expect(before[0]!.mode).toBe('on');
+    // Sequential statements reuse one idle connection (postgres.js and PGlite alike), so a SET that leaked out of
+    // the issuance's transaction would show here and turn later redemptions and PIN counts asynchronous too.
+    const issued = await issueQr(ctx, resident);
+    const after = await queryRows<{ mode: string; stored: number }>(
+      ctx.deps.db,
+      sql`select current_setting('synchronous_commit') as mode, (select count(*)::int from ${ktpTokens} where account_id = ${resident.accountId} and revoked_at is null and used_at is null) as stored`,
+    );
+    expect(after[0]).toEqual({ mode: 'on', stored: 1 });
+    expect((await tokenRow(issued.token)).revokedAt).toBeNull();
   });
 
   it('answers a wrong PIN with 401 pin_invalid, counts it, and issues nothing', async () => {
