@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { registerResident, registrationQr } from '../helpers/enrolment.js';
 import { createTestOperator, currentOtp } from '../helpers/operator.js';
 import { createActiveResident, createTestVerifier, issueQr } from '../helpers/resident.js';
-import { CHROMIUM, chromiumAvailable, newPage, screenshot, startApp, type RunningApp } from './harness.js';
+import { chromiumAvailable, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
 
 /** One 640×480 I420 frame (Y4M) showing `text` as a QR code, black on white, as a webcam would see a phone. */
 function qrVideo(text: string): Buffer {
@@ -62,22 +62,11 @@ describe.skipIf(!chromiumAvailable())('scanning a QR with the camera', () => {
   async function browserFilming(text: string): Promise<Browser> {
     const video = join(dir, `${browsers.length}.y4m`);
     writeFileSync(video, qrVideo(text));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${video}`,
-      ],
-    });
+    const browser = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
     browsers.push(browser);
     return browser;
   }

@@ -23,7 +23,8 @@ export function chromiumAvailable(): boolean {
   return present;
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless and quiet (never a download of its own); `extraArgs` e.g. a fake camera. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -35,6 +36,7 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
