@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/bootstrap.js';
 import { configOrExit } from './lib/cli.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { verifyAuditChain } from '../src/domain/audit.js';
+import { verifyAuditChain } from '../src/domain/audit/audit.js';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true });

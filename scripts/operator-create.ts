@@ -14,7 +14,7 @@ import { openDatabase } from '../src/bootstrap.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { configOrExit, fail } from './lib/cli.js';
 import { systemClock } from '../src/deps.js';
-import { createOperator, OPERATOR_ROLES, type OperatorRole } from '../src/domain/operators.js';
+import { createOperator, OPERATOR_ROLES, type OperatorRole } from '../src/domain/operators/operators.js';
 import { isAppError } from '../src/errors.js';
 
 const USAGE = 'usage: npm run operator:create -- --username <u> --name "<name>" --role operator|supervisor|admin --office <region code>';

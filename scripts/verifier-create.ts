@@ -12,7 +12,7 @@ import { KTP_ELEMENTS, type KtpElement } from '../src/crypto/token-codec.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { configOrExit, fail } from './lib/cli.js';
 import { systemClock } from '../src/deps.js';
-import { createVerifier } from '../src/domain/verifiers.js';
+import { createVerifier } from '../src/domain/verifiers/verifiers.js';
 import { createLogger } from '../src/logger.js';
 
 const USAGE = `usage: npm run verifier:create -- --name "<name>" --elements <comma-separated, of: ${KTP_ELEMENTS.join(',')}>`;

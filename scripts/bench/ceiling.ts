@@ -8,7 +8,7 @@ import type { KeyRing } from '../../src/crypto/keyring.js';
 import { renderQrSvg } from '../../src/crypto/qr.js';
 import { sha256Hex } from '../../src/crypto/secrets.js';
 import { decodeKtpToken, encodeKtpToken, KTP_ELEMENTS } from '../../src/crypto/token-codec.js';
-import { EXPIRY_TOLERANCE_MS } from '../../src/domain/redemption.js';
+import { EXPIRY_TOLERANCE_MS } from '../../src/domain/credential/redemption.js';
 
 /**
  * The redemption statement of src/domain/redemption.ts, as text for postgres.js (same CTEs, same predicates):

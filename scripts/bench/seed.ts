@@ -10,7 +10,7 @@ import { newId, randomSecret, sha256Hex } from '../../src/crypto/secrets.js';
 import { accounts, challenges, devices, ktpTokens, registrations, residentSessions } from '../../src/db/schema/index.js';
 import { queryRows, type Db } from '../../src/db/types.js';
 import type { Deps } from '../../src/deps.js';
-import { createVerifier } from '../../src/domain/verifiers.js';
+import { createVerifier } from '../../src/domain/verifiers/verifiers.js';
 import { seedRegistry } from '../../src/registry/seeded.js';
 
 export const BENCH_PIN = '480731';

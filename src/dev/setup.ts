@@ -5,8 +5,8 @@ import { eq } from 'drizzle-orm';
 import { appMeta } from '../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { seedDemoResidents, seedRegistry } from '../registry/seeded.js';
-import { createOperator, type NewOperator } from '../domain/operators.js';
-import { createVerifier } from '../domain/verifiers.js';
+import { createOperator, type NewOperator } from '../domain/operators/operators.js';
+import { createVerifier } from '../domain/verifiers/verifiers.js';
 import { KTP_ELEMENTS } from '../crypto/token-codec.js';
 import { isAppError } from '../errors.js';
 

@@ -1,9 +1,9 @@
 /** The typed Hono environment: what every request can read from its context. */
 import type { Deps } from '../deps.js';
-import type { OperatorPrincipal } from '../domain/operators.js';
-import type { ResidentTokenCredential } from '../domain/ktp-token.js';
-import type { ResidentPrincipal } from '../domain/login.js';
-import type { VerifierCredential } from '../domain/redemption.js';
+import type { OperatorPrincipal } from '../domain/operators/operators.js';
+import type { ResidentTokenCredential } from '../domain/credential/ktp-token.js';
+import type { ResidentPrincipal } from '../domain/credential/login.js';
+import type { VerifierCredential } from '../domain/credential/redemption.js';
 
 export interface AppVariables {
   requestId: string;

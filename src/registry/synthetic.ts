@@ -8,7 +8,7 @@
  * (mostly elderly), minors (under 17, never married), adults without a KTP-el recording, duplicate records.
  */
 import type { RegistryFamilyCardRow, RegistryResidentRow } from '../db/schema/registry.js';
-import { composeNik } from '../domain/nik.js';
+import { composeNik } from '../domain/enrolment/nik.js';
 import type { MaritalStatus, Sex } from './port.js';
 import { createRandom, type Random } from './prng.js';
 import { PROVINCES, REGENCIES, findProvince, findRegency, regenciesOfProvince, type District, type Regency } from './regions.js';

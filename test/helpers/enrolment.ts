@@ -6,7 +6,7 @@ import * as ed from '@noble/ed25519';
 import { desc, eq } from 'drizzle-orm';
 import { activations, outbox, registrations } from '../../src/db/schema/index.js';
 import { registryResidents, type RegistryResidentRow } from '../../src/db/schema/registry.js';
-import { composeNik } from '../../src/domain/nik.js';
+import { composeNik } from '../../src/domain/enrolment/nik.js';
 import { jsonRequest, type TestContext } from './context.js';
 import { operatorAuth } from './operator.js';
 

@@ -2,7 +2,7 @@
  * Operator sessions for tests: an operator is created through the domain and logged in through the real
  * POST /v1/operator/login, with the TOTP code of the test clock's current time.
  */
-import { createOperator, type OperatorRole } from '../../src/domain/operators.js';
+import { createOperator, type OperatorRole } from '../../src/domain/operators/operators.js';
 import { totpCode } from '../../src/crypto/totp.js';
 import { jsonRequest, type TestContext } from './context.js';
 

@@ -8,7 +8,7 @@ import { newId } from '../../src/crypto/secrets.js';
 import type { KtpElement } from '../../src/crypto/token-codec.js';
 import { KTP_ELEMENTS } from '../../src/crypto/token-codec.js';
 import { accounts, devices, registrations } from '../../src/db/schema/index.js';
-import { createVerifier } from '../../src/domain/verifiers.js';
+import { createVerifier } from '../../src/domain/verifiers/verifiers.js';
 import { seedDemoResidents } from '../../src/registry/seeded.js';
 import { jsonRequest, type TestContext } from './context.js';
 import { newDeviceKey, seedResident, signChallenge, testIp, type DeviceKey, type TestResident } from './enrolment.js';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/crypto/totp.js';
 import { auditLog, operators } from '../../src/db/schema/index.js';
-import { verifyAuditChain } from '../../src/domain/audit.js';
+import { verifyAuditChain } from '../../src/domain/audit/audit.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { createOperatorSession, operatorAuth, operatorLogin } from '../helpers/operator.js';
 

@@ -1,7 +1,7 @@
 /** GET /v1/me/access-history: who saw what and when, newest first, cursor paging, only the caller's own rows. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLog } from '../../src/db/schema/index.js';
-import { HISTORY_PAGE_SIZE } from '../../src/domain/access-history.js';
+import { HISTORY_PAGE_SIZE } from '../../src/domain/credential/access-history.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { asResident, createActiveResident, createTestVerifier, issueQr, postVerify, type ActiveResident } from '../helpers/resident.js';
 

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, accounts, devices, ktpTokens, outbox, residentSessions } from '../../src/db/schema/index.js';
-import { maskEmail, maskPhone } from '../../src/domain/resident.js';
+import { maskEmail, maskPhone } from '../../src/domain/holder/resident.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { accountRow, asResident, createActiveResident, createTestVerifier, issueQr, loginAs, postLogin, postVerify } from '../helpers/resident.js';
 

@@ -15,7 +15,7 @@ import { totpCode } from '../../src/crypto/totp.js';
 import { openDatabase } from '../../src/bootstrap.js';
 import { parseConfig } from '../../src/config.js';
 import { operators } from '../../src/db/schema/index.js';
-import { appendAudit } from '../../src/domain/audit.js';
+import { appendAudit } from '../../src/domain/audit/audit.js';
 import { prepareDevelopmentData } from '../../src/dev/setup.js';
 import { createTestContext, jsonRequest } from '../helpers/context.js';
 

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/crypto/secrets.js';
 import { auditLog, operators, operatorSessions } from '../../src/db/schema/index.js';
 import { queryRows } from '../../src/db/types.js';
-import { verifyAuditChain } from '../../src/domain/audit.js';
-import { LOGIN_RATE_LIMITS } from '../../src/domain/operators.js';
+import { verifyAuditChain } from '../../src/domain/audit/audit.js';
+import { LOGIN_RATE_LIMITS } from '../../src/domain/operators/operators.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { createTestOperator, currentOtp, operatorAuth, operatorLogin } from '../helpers/operator.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { registrations } from '../../src/db/schema/index.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
-import { decodeRegistrationQr } from '../../src/domain/registration-qr.js';
+import { decodeRegistrationQr } from '../../src/domain/enrolment/registration-qr.js';
 import {
   newChallenge,
   newDeviceKey,

@@ -4,7 +4,7 @@ import { base45Encode } from '../../src/crypto/base45.js';
 import { generateKeyRing, KeyRing } from '../../src/crypto/keyring.js';
 import { encodeKtpToken } from '../../src/crypto/token-codec.js';
 import { activations, auditLog, outbox, videoCalls } from '../../src/db/schema/index.js';
-import { encodeRegistrationQr } from '../../src/domain/registration-qr.js';
+import { encodeRegistrationQr } from '../../src/domain/enrolment/registration-qr.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { createOperatorSession, operatorAuth } from '../helpers/operator.js';
 import {

@@ -16,7 +16,7 @@ import { createPostgresDatabase } from '../../src/db/postgres.js';
 import { outbox } from '../../src/db/schema/index.js';
 import type { Database } from '../../src/db/types.js';
 import { systemClock } from '../../src/deps.js';
-import { createOperator } from '../../src/domain/operators.js';
+import { createOperator } from '../../src/domain/operators/operators.js';
 import { seedDemoResidents } from '../../src/registry/seeded.js';
 import { findPostgresBin, freePort, startLocalPostgres, type LocalPostgres } from '../../scripts/lib/postgres-local.js';
 import { counterApproval, newDeviceKey, registrationBody } from '../helpers/enrolment.js';

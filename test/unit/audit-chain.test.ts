@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/db/schema/index.js';
 import { queryRows, type Database } from '../../src/db/types.js';
-import { appendAudit, auditRowHash, canonicalJson, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../src/domain/audit.js';
+import { appendAudit, auditRowHash, canonicalJson, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../src/domain/audit/audit.js';
 import { createTestDatabase, usingPostgres } from '../helpers/context.js';
 
 let database: Database;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { composeNik, isValidNik, nikBirthDigits, parseNik } from '../../src/domain/nik.js';
+import { composeNik, isValidNik, nikBirthDigits, parseNik } from '../../src/domain/enrolment/nik.js';
 import { findDistrict, findProvince, findRegency, PROVINCES, REGENCIES } from '../../src/registry/regions.js';
 
 const REF = new Date('2026-11-23T08:00:00Z');

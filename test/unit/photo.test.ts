@@ -1,7 +1,7 @@
 /** The counter's photo: downsized, with the verifier's name and the time burned into the pixels. */
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { captionLayout, drawText, printable, stampedPhotoDataUrl, stampTime, wrapText } from '../../src/domain/photo.js';
+import { captionLayout, drawText, printable, stampedPhotoDataUrl, stampTime, wrapText } from '../../src/domain/credential/photo.js';
 
 function solidPng(width: number, height: number, rgb: [number, number, number]): Uint8Array {
   const png = new PNG({ width, height });

@@ -5,7 +5,7 @@ import { registryFamilyCards, registryResidents } from '../../src/db/schema/regi
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import type { Database } from '../../src/db/types.js';
-import { parseNik } from '../../src/domain/nik.js';
+import { parseNik } from '../../src/domain/enrolment/nik.js';
 import { findDistrict, findRegency } from '../../src/registry/regions.js';
 import type { PopulationRegistry } from '../../src/registry/port.js';
 import { renderPortrait } from '../../src/registry/portrait.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNik } from '../../src/domain/nik.js';
+import { parseNik } from '../../src/domain/enrolment/nik.js';
 import { findDistrict, findRegency, PROVINCES } from '../../src/registry/regions.js';
 import { ineligibilityReason } from '../../src/registry/seeded.js';
 import { ageOn, generateSyntheticRegistry } from '../../src/registry/synthetic.js';

@@ -9,7 +9,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { authenticateOperatorSession, roleAllows, type OperatorPrincipal, type OperatorRole } from '../../domain/operators.js';
+import { authenticateOperatorSession, roleAllows, type OperatorPrincipal, type OperatorRole } from '../../domain/operators/operators.js';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
 

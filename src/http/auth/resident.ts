@@ -1,7 +1,7 @@
 /** Resident authentication for routes: `Authorization: Bearer <accessToken>` from POST /v1/auth/login. */
 import type { Context, MiddlewareHandler } from 'hono';
-import { residentTokenCredential, type ResidentTokenCredential } from '../../domain/ktp-token.js';
-import { authenticateResidentSession, type ResidentPrincipal } from '../../domain/login.js';
+import { residentTokenCredential, type ResidentTokenCredential } from '../../domain/credential/ktp-token.js';
+import { authenticateResidentSession, type ResidentPrincipal } from '../../domain/credential/login.js';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
 

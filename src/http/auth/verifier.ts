@@ -4,7 +4,7 @@
  * one round trip to the database (DESIGN.md "Performance").
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { verifierCredential, type VerifierCredential } from '../../domain/redemption.js';
+import { verifierCredential, type VerifierCredential } from '../../domain/credential/redemption.js';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
 

@@ -1,7 +1,7 @@
 /** Activation: the page behind the e-mailed link (GET shows, never consumes) and the POST that activates. */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { activateAccount } from '../../domain/activation.js';
+import { activateAccount } from '../../domain/enrolment/activation.js';
 import { escapeHtml } from '../../email/templates.js';
 import { isAppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';

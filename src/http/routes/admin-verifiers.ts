@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
-import { createVerifier } from '../../domain/verifiers.js';
+import { createVerifier } from '../../domain/verifiers/verifiers.js';
 import { currentOperator, requireOperator } from '../auth/operator.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';

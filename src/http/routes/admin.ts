@@ -1,9 +1,9 @@
 /** Admin console API: creating operators, service statistics, and reading/verifying the audit chain. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { readAuditPage, verifyAuditChain } from '../../domain/audit.js';
-import { createOperator, OPERATOR_ROLES } from '../../domain/operators.js';
-import { MAX_STATS_DAYS, serviceStats, statsPeriod } from '../../domain/stats.js';
+import { readAuditPage, verifyAuditChain } from '../../domain/audit/audit.js';
+import { createOperator, OPERATOR_ROLES } from '../../domain/operators/operators.js';
+import { MAX_STATS_DAYS, serviceStats, statsPeriod } from '../../domain/operators/stats.js';
 import { AppError } from '../../errors.js';
 import { currentOperator, requireOperator } from '../auth/operator.js';
 import type { AppEnv } from '../context.js';

@@ -1,7 +1,7 @@
 /** Resident session routes: PIN login bound to the device key, and logout. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { loginResident, logoutResident } from '../../domain/login.js';
+import { loginResident, logoutResident } from '../../domain/credential/login.js';
 import { currentResident, requireResident } from '../auth/resident.js';
 import { clientIp } from '../client.js';
 import type { AppEnv } from '../context.js';

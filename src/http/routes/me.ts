@@ -2,9 +2,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
-import { listAccessHistory } from '../../domain/access-history.js';
-import { issueKtpToken } from '../../domain/ktp-token.js';
-import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/resident.js';
+import { listAccessHistory } from '../../domain/credential/access-history.js';
+import { issueKtpToken } from '../../domain/credential/ktp-token.js';
+import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/holder/resident.js';
 import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';

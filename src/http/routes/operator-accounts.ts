@@ -1,7 +1,7 @@
 /** Operator console routes for residents' accounts: suspend (lost phone, fraud) and lift a PIN lock. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { suspendAccount, unlockAccount } from '../../domain/verification.js';
+import { suspendAccount, unlockAccount } from '../../domain/enrolment/verification.js';
 import { currentOperator, requireOperator } from '../auth/operator.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';

@@ -1,7 +1,7 @@
 /** Operator console sign-in: login with password + TOTP, logout, and who am I. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { loginOperator, logoutOperator, OPERATOR_ROLES, SESSION_IDLE_MS } from '../../domain/operators.js';
+import { loginOperator, logoutOperator, OPERATOR_ROLES, SESSION_IDLE_MS } from '../../domain/operators/operators.js';
 import { clearSessionCookie, currentOperator, requireOperator, setSessionCookie, wantsSessionCookie } from '../auth/operator.js';
 import { clientIp } from '../client.js';
 import type { AppEnv } from '../context.js';

@@ -1,7 +1,7 @@
 /** Operator console routes for verifying a registrant: QR lookup, video calls, the decision, resending activation. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { decideRegistration, lookupRegistration, resendActivation, startVideoCall } from '../../domain/verification.js';
+import { decideRegistration, lookupRegistration, resendActivation, startVideoCall } from '../../domain/enrolment/verification.js';
 import { currentOperator, requireOperator } from '../auth/operator.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';

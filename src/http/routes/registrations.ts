@@ -1,10 +1,10 @@
 /** Resident registration routes: register, device challenges, the registration QR, and the status poll. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { createChallenge } from '../../domain/challenges.js';
-import { enforceRateLimits } from '../../domain/rate-limit.js';
-import { issueRegistrationQr } from '../../domain/registration-qr.js';
-import { registerResident, registrationStatus } from '../../domain/registration.js';
+import { createChallenge } from '../../domain/enrolment/challenges.js';
+import { enforceRateLimits } from '../../domain/limits/rate-limit.js';
+import { issueRegistrationQr } from '../../domain/enrolment/registration-qr.js';
+import { registerResident, registrationStatus } from '../../domain/enrolment/registration.js';
 import { clientIp } from '../client.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';

@@ -1,7 +1,7 @@
 /** The public-service counter's route: redeem a KTP QR token once and receive what this counter may see. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { redeemKtpToken } from '../../domain/redemption.js';
+import { redeemKtpToken } from '../../domain/credential/redemption.js';
 import { currentVerifier, requireVerifierKey } from '../auth/verifier.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';

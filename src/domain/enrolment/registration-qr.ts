@@ -1,9 +1,9 @@
 /** The registration QR (SOP step 3): a 5-minute code, signed by the service, that the operator scans at the counter. */
 import QRCode from 'qrcode';
-import { fromBase64Url, toBase64Url } from '../crypto/encoding.js';
-import type { KeyRing } from '../crypto/keyring.js';
-import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
+import { fromBase64Url, toBase64Url } from '../../crypto/encoding.js';
+import type { KeyRing } from '../../crypto/keyring.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
 import { consumeSignedChallenge } from './challenges.js';
 import { findRegistration } from './registration.js';
 

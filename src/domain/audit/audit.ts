@@ -1,9 +1,9 @@
 /** The audit log: every operator and admin action, appended in the caller's transaction, rows hash-chained. */
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import { auditLog } from '../db/schema/index.js';
-import type { DbOrTx } from '../db/types.js';
-import { sha256Hex } from '../crypto/secrets.js';
+import { auditLog } from '../../db/schema/index.js';
+import type { DbOrTx } from '../../db/types.js';
+import { sha256Hex } from '../../crypto/secrets.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

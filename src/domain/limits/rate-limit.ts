@@ -1,8 +1,8 @@
 /** Fixed-window rate limits kept in PostgreSQL, so every process behind the load balancer shares them. */
 import { lt, sql } from 'drizzle-orm';
-import { rateLimits } from '../db/schema/index.js';
-import { queryRows, type DbOrTx } from '../db/types.js';
-import { AppError } from '../errors.js';
+import { rateLimits } from '../../db/schema/index.js';
+import { queryRows, type DbOrTx } from '../../db/types.js';
+import { AppError } from '../../errors.js';
 
 export interface RateLimitRule {
   /** e.g. "login:ip:203.0.113.7" or "login:nik:<hash>" */

@@ -1,7 +1,7 @@
 /** Cuts an account off from its phones: devices revoked, resident sessions ended, live KTP QR tokens revoked. */
 import { sql } from 'drizzle-orm';
-import { devices, ktpTokens, residentSessions } from '../db/schema/index.js';
-import { queryRows, type DbOrTx } from '../db/types.js';
+import { devices, ktpTokens, residentSessions } from '../../db/schema/index.js';
+import { queryRows, type DbOrTx } from '../../db/types.js';
 
 export interface RevokedAccess {
   devices: number;

@@ -1,15 +1,15 @@
 /** Activation (SOP step 5): the e-mailed link + code, judged at most 5 times, consumed once into an account and a device. */
 import { and, eq, sql } from 'drizzle-orm';
-import { constantTimeEqualHex, hmacHex, newId, randomDigits, randomSecret, sha256Hex } from '../crypto/secrets.js';
-import { weakPinReason } from '../crypto/pin-rules.js';
-import { accounts, activations, devices, registrations } from '../db/schema/index.js';
-import { queryRows, type DbOrTx } from '../db/types.js';
-import type { Deps } from '../deps.js';
-import { enqueueEmail } from '../email/outbox.js';
-import type { EmailLang } from '../email/templates.js';
-import { AppError } from '../errors.js';
-import { appendAudit } from './audit.js';
-import { revokeAccountAccess } from './account-access.js';
+import { constantTimeEqualHex, hmacHex, newId, randomDigits, randomSecret, sha256Hex } from '../../crypto/secrets.js';
+import { weakPinReason } from '../../crypto/pin-rules.js';
+import { accounts, activations, devices, registrations } from '../../db/schema/index.js';
+import { queryRows, type DbOrTx } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { enqueueEmail } from '../../email/outbox.js';
+import type { EmailLang } from '../../email/templates.js';
+import { AppError } from '../../errors.js';
+import { appendAudit } from '../audit/audit.js';
+import { revokeAccountAccess } from '../credential/account-access.js';
 
 export const ACTIVATION_TTL_MS = 24 * 3600_000;
 export const MAX_ACTIVATION_ATTEMPTS = 5;

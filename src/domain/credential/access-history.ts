@@ -1,8 +1,8 @@
 /** The resident's access history (UU 27/2022: the holder may see the processing trail): who saw what, when. */
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { accessLog, verifiers } from '../db/schema/index.js';
-import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
+import { accessLog, verifiers } from '../../db/schema/index.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
 import type { ResidentPrincipal } from './login.js';
 
 export const HISTORY_PAGE_SIZE = 20;

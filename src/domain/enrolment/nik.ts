@@ -3,8 +3,8 @@
  * registration, birth date DDMMYY with 40 added to the day for women, and a 4-digit serial that is never 0000.
  * Pure functions; the region codes come from the reference table in registry/regions.ts.
  */
-import type { Sex } from '../registry/port.js';
-import { findDistrict, findProvince, findRegency } from '../registry/regions.js';
+import type { Sex } from '../../registry/port.js';
+import { findDistrict, findProvince, findRegency } from '../../registry/regions.js';
 
 export type NikFailure = 'format' | 'province' | 'regency' | 'district' | 'birth_date' | 'serial';
 

@@ -1,16 +1,16 @@
 /** KTP digital (SOP step 6–7): PIN again → a QR token valid 90 s, single use; a new one revokes the earlier ones. */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { renderQrPngDataUrl, renderQrSvg } from '../crypto/qr.js';
-import { encodeKtpToken, KTP_ELEMENTS, type KtpElement } from '../crypto/token-codec.js';
-import { preparedStatement } from '../db/prepared.js';
-import { sha256Hex } from '../crypto/secrets.js';
-import { accounts, ktpTokens, rateLimits } from '../db/schema/index.js';
-import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
+import { renderQrPngDataUrl, renderQrSvg } from '../../crypto/qr.js';
+import { encodeKtpToken, KTP_ELEMENTS, type KtpElement } from '../../crypto/token-codec.js';
+import { preparedStatement } from '../../db/prepared.js';
+import { sha256Hex } from '../../crypto/secrets.js';
+import { accounts, ktpTokens, rateLimits } from '../../db/schema/index.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
 import { liveResidentSession } from './login.js';
 import { attemptSlotCondition, judgeAttempt, type PinAttemptSlot } from './pin-attempts.js';
-import { rateLimitWindow } from './rate-limit.js';
+import { rateLimitWindow } from '../limits/rate-limit.js';
 
 export const KTP_TOKEN_TTL_SECONDS = 90;
 /** Per account: each issuance costs an argon2 verify, so a live session cannot turn into a CPU sink. */

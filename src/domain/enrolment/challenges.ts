@@ -1,10 +1,10 @@
 /** Device challenges: single-use, 120 s, consumed by one conditional UPDATE so a replay always loses. */
 import { sql } from 'drizzle-orm';
-import { challenges } from '../db/schema/index.js';
-import { queryRows, type DbOrTx } from '../db/types.js';
-import type { Deps } from '../deps.js';
-import { newId, randomSecret } from '../crypto/secrets.js';
-import { verifyDeviceSignature } from '../crypto/device.js';
+import { challenges } from '../../db/schema/index.js';
+import { queryRows, type DbOrTx } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { newId, randomSecret } from '../../crypto/secrets.js';
+import { verifyDeviceSignature } from '../../crypto/device.js';
 
 export const CHALLENGE_TTL_MS = 120_000;
 export type ChallengePurpose = 'login' | 'registration_qr';

@@ -1,7 +1,7 @@
 /** Service statistics for supervisors and admins: registrations, activations and verifications by province and day. */
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '../db/types.js';
-import { findProvince } from '../registry/regions.js';
+import { queryRows, type DbOrTx } from '../../db/types.js';
+import { findProvince } from '../../registry/regions.js';
 
 export interface CountByProvince {
   code: string;

@@ -1,10 +1,10 @@
 /** Verifiers (public-service counters): an admin or the CLI creates one; its API key is shown once, stored as SHA-256. */
-import { newId, randomSecret, sha256Hex } from '../crypto/secrets.js';
-import type { KtpElement } from '../crypto/token-codec.js';
-import { KTP_ELEMENTS } from '../crypto/token-codec.js';
-import { verifiers } from '../db/schema/index.js';
-import type { Deps } from '../deps.js';
-import { appendAudit, type AuditEntry } from './audit.js';
+import { newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
+import type { KtpElement } from '../../crypto/token-codec.js';
+import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
+import { verifiers } from '../../db/schema/index.js';
+import type { Deps } from '../../deps.js';
+import { appendAudit, type AuditEntry } from '../audit/audit.js';
 
 /** A recognisable prefix lets secret scanners find leaked keys; 256 random bits follow. */
 export const VERIFIER_KEY_PREFIX = 'ikdv_';

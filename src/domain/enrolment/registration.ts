@@ -1,14 +1,14 @@
 /** Registration (SOP step 2): format checks, the registry's eligibility rules, and the pending registration it creates. */
 import { and, eq, lte, ne } from 'drizzle-orm';
-import { isDevicePublicKey } from '../crypto/device.js';
-import { newId, sha256Hex } from '../crypto/secrets.js';
-import { accounts, registrations } from '../db/schema/index.js';
-import type { Deps } from '../deps.js';
-import { AppError, type FieldError } from '../errors.js';
-import type { RegistryResident } from '../registry/port.js';
-import type { EmailLang } from '../email/templates.js';
+import { isDevicePublicKey } from '../../crypto/device.js';
+import { newId, sha256Hex } from '../../crypto/secrets.js';
+import { accounts, registrations } from '../../db/schema/index.js';
+import type { Deps } from '../../deps.js';
+import { AppError, type FieldError } from '../../errors.js';
+import type { RegistryResident } from '../../registry/port.js';
+import type { EmailLang } from '../../email/templates.js';
 import { parseNik } from './nik.js';
-import { enforceRateLimits } from './rate-limit.js';
+import { enforceRateLimits } from '../limits/rate-limit.js';
 
 export const REGISTRATION_TTL_MS = 7 * 24 * 3600_000;
 export const MAX_SELFIE_BYTES = 300 * 1024;

@@ -1,14 +1,14 @@
 /** Dukcapil operators: creating them, password + TOTP login with lockout, and their console sessions. */
 import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { dummyPasswordHash, generatePassword, MIN_PASSWORD_LENGTH } from '../crypto/password.js';
-import { newId, randomSecret, sha256Hex } from '../crypto/secrets.js';
-import { matchTotp, newTotpSecret, totpUri } from '../crypto/totp.js';
-import { operators, operatorSessions } from '../db/schema/index.js';
-import type { DbOrTx, Tx } from '../db/types.js';
-import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
-import { appendAudit, type AuditEntry } from './audit.js';
-import { enforceRateLimits } from './rate-limit.js';
+import { dummyPasswordHash, generatePassword, MIN_PASSWORD_LENGTH } from '../../crypto/password.js';
+import { newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
+import { matchTotp, newTotpSecret, totpUri } from '../../crypto/totp.js';
+import { operators, operatorSessions } from '../../db/schema/index.js';
+import type { DbOrTx, Tx } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { appendAudit, type AuditEntry } from '../audit/audit.js';
+import { enforceRateLimits } from '../limits/rate-limit.js';
 
 export const OPERATOR_ROLES = ['operator', 'supervisor', 'admin'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];

@@ -4,7 +4,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { PNG } from 'pngjs';
-import type { Photo } from '../registry/port.js';
+import type { Photo } from '../../registry/port.js';
 
 export const PHOTO_MAX_SIDE = 160;
 

@@ -4,12 +4,12 @@
  * login, QR issuance, PIN change or deletion alike) lock the account for 15 min, doubling with every later lock.
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { accounts } from '../db/schema/index.js';
-import { preparedStatement } from '../db/prepared.js';
-import { queryRows } from '../db/types.js';
-import type { Deps } from '../deps.js';
-import { AppError, type ErrorCode } from '../errors.js';
-import type { PinHasher } from '../crypto/pin.js';
+import { accounts } from '../../db/schema/index.js';
+import { preparedStatement } from '../../db/prepared.js';
+import { queryRows } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { AppError, type ErrorCode } from '../../errors.js';
+import type { PinHasher } from '../../crypto/pin.js';
 
 export const MAX_PIN_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;

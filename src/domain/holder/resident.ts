@@ -1,17 +1,17 @@
 /** The resident's own account: profile, the KTP for display, changing the PIN and deleting the IKD. */
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { weakPinReason } from '../crypto/pin-rules.js';
-import { accounts, residentSessions } from '../db/schema/index.js';
-import type { Deps } from '../deps.js';
-import { enqueueEmail } from '../email/outbox.js';
-import { accountRecipient } from '../email/recipient.js';
-import { AppError } from '../errors.js';
-import type { KtpFields } from '../registry/port.js';
-import { revokeAccountAccess } from './account-access.js';
-import { appendAudit } from './audit.js';
-import type { ResidentPrincipal } from './login.js';
-import { judgePin } from './pin-attempts.js';
-import { enforceRateLimits } from './rate-limit.js';
+import { weakPinReason } from '../../crypto/pin-rules.js';
+import { accounts, residentSessions } from '../../db/schema/index.js';
+import type { Deps } from '../../deps.js';
+import { enqueueEmail } from '../../email/outbox.js';
+import { accountRecipient } from '../../email/recipient.js';
+import { AppError } from '../../errors.js';
+import type { KtpFields } from '../../registry/port.js';
+import { revokeAccountAccess } from '../credential/account-access.js';
+import { appendAudit } from '../audit/audit.js';
+import type { ResidentPrincipal } from '../credential/login.js';
+import { judgePin } from '../credential/pin-attempts.js';
+import { enforceRateLimits } from '../limits/rate-limit.js';
 
 /** PIN change and deletion judge a PIN (argon2): limited per account like QR issuance. */
 export const PIN_ACTION_RATE_LIMIT = { limit: 10, windowSeconds: 60 } as const;

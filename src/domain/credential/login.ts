@@ -8,15 +8,15 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { generateKeyPairSync } from 'node:crypto';
-import { newId, randomSecret, sha256Hex } from '../crypto/secrets.js';
-import { preparedStatement } from '../db/prepared.js';
-import { accounts, devices, residentSessions } from '../db/schema/index.js';
-import { queryRows } from '../db/types.js';
-import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
-import { consumeSignedChallenge } from './challenges.js';
+import { newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
+import { preparedStatement } from '../../db/prepared.js';
+import { accounts, devices, residentSessions } from '../../db/schema/index.js';
+import { queryRows } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { consumeSignedChallenge } from '../enrolment/challenges.js';
 import { decoyPinHash, judgePin, spendPinCheckTime } from './pin-attempts.js';
-import { enforceRateLimits } from './rate-limit.js';
+import { enforceRateLimits } from '../limits/rate-limit.js';
 
 export const ACCESS_TOKEN_TTL_MS = 15 * 60_000;
 /** Per client IP, before anything is looked up: argon2 time and challenge rows are what it protects. */

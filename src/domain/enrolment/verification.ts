@@ -1,17 +1,17 @@
 /** Operator verification (SOP steps 3–4) and account care: QR lookup, video calls, the decision, resends, suspension, unlock. */
 import { randomInt } from 'node:crypto';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
-import { newId, randomSecret } from '../crypto/secrets.js';
-import { accounts, activations, registrations, videoCalls } from '../db/schema/index.js';
-import { queryRows } from '../db/types.js';
-import type { Deps } from '../deps.js';
-import { enqueueEmail } from '../email/outbox.js';
-import { accountRecipient } from '../email/recipient.js';
-import { AppError, type FieldError } from '../errors.js';
-import type { OperatorPrincipal } from './operators.js';
-import { revokeAccountAccess } from './account-access.js';
+import { newId, randomSecret } from '../../crypto/secrets.js';
+import { accounts, activations, registrations, videoCalls } from '../../db/schema/index.js';
+import { queryRows } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { enqueueEmail } from '../../email/outbox.js';
+import { accountRecipient } from '../../email/recipient.js';
+import { AppError, type FieldError } from '../../errors.js';
+import type { OperatorPrincipal } from '../operators/operators.js';
+import { revokeAccountAccess } from '../credential/account-access.js';
 import { issueActivation } from './activation.js';
-import { appendAudit } from './audit.js';
+import { appendAudit } from '../audit/audit.js';
 import { decodeRegistrationQr } from './registration-qr.js';
 import { findRegistration } from './registration.js';
 

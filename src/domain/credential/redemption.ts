@@ -4,14 +4,14 @@
  * writes the access-log row. Failures are classified and logged too, invalid tokens with no account.
  */
 import { sql } from 'drizzle-orm';
-import { sha256Hex } from '../crypto/secrets.js';
-import { decodeKtpToken, type KtpElement } from '../crypto/token-codec.js';
-import { preparedStatement } from '../db/prepared.js';
-import { accessLog, accounts, ktpTokens, verifiers } from '../db/schema/index.js';
-import { queryRows } from '../db/types.js';
-import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
-import type { KtpFields } from '../registry/port.js';
+import { sha256Hex } from '../../crypto/secrets.js';
+import { decodeKtpToken, type KtpElement } from '../../crypto/token-codec.js';
+import { preparedStatement } from '../../db/prepared.js';
+import { accessLog, accounts, ktpTokens, verifiers } from '../../db/schema/index.js';
+import { queryRows } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { KtpFields } from '../../registry/port.js';
 import { stampedPhotoDataUrl } from './photo.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
