@@ -11,7 +11,7 @@ import { decodeKtpToken, encodeKtpToken, KTP_ELEMENTS } from '../../src/crypto/t
 import { EXPIRY_TOLERANCE_MS } from '../../src/domain/credential/redemption.js';
 
 /**
- * The redemption statement of src/domain/redemption.ts, as text for postgres.js (same CTEs, same predicates):
+ * The redemption statement of src/domain/credential/redemption.ts, as text for postgres.js (same CTEs, same predicates):
  * authenticate the verifier, mark the token used if it may be, write the access-log row — one round trip.
  */
 export const REDEEM_SQL = `with v as (

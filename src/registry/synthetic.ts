@@ -3,7 +3,7 @@
  * KTP element. Same count, seed and as-of date → the same rows, and a larger count extends a smaller one.
  *
  * Most households live in Pangkajene dan Kepulauan, Buleleng and Parepare (the regions of the seeds); the rest
- * rotate through all 34 provinces. NIKs are structurally valid (domain/nik.ts) and unique: the serial counts
+ * rotate through all 34 provinces. NIKs are structurally valid (domain/enrolment/nik.ts) and unique: the serial counts
  * up per district + birth digits. Ineligible residents occur in small, realistic proportions: the deceased
  * (mostly elderly), minors (under 17, never married), adults without a KTP-el recording, duplicate records.
  */

@@ -1,6 +1,6 @@
 /** The page shell every screen shares: head, header with the language switch, main, footer, and the client script. */
 import type { Child } from 'hono/jsx';
-import { messages, type Lang, type MessageKey, type Translate } from './i18n.js';
+import { messages, type Lang, type MessageKey, type Translate } from './i18n/index.js';
 
 export interface PageShell {
   lang: Lang;

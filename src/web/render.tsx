@@ -1,6 +1,6 @@
 /** Turns a page component into an HTML response in the request's language (and remembers a ?lang= choice). */
 import type { Context } from 'hono';
-import { langCookie, pageLanguage, translator, type Lang, type Translate } from './i18n.js';
+import { langCookie, pageLanguage, translator, type Lang, type Translate } from './i18n/index.js';
 import { renderDocument } from './layout.js';
 import { ActivatePage, isActivationToken } from './pages/activate.js';
 import { CounterPage } from './pages/counter.js';

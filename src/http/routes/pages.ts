@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { AppError } from '../../errors.js';
 import { loadAsset } from '../../web/assets.js';
-import { pageLanguage, translator } from '../../web/i18n.js';
+import { pageLanguage, translator } from '../../web/i18n/index.js';
 import { counterPage, operatorPage, residentPage } from '../../web/render.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';

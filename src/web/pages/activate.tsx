@@ -3,7 +3,7 @@
  * With JavaScript the client posts JSON to /v1/activations; without it the form posts to POST /activate.
  */
 import { Layout, PinField, Field, Status } from '../layout.js';
-import type { Lang, Translate } from '../i18n.js';
+import type { Lang, Translate } from '../i18n/index.js';
 
 /** Same bound as the activation route: anything else is not a link this service sent. */
 export const isActivationToken = (token: string | undefined): token is string => Boolean(token && token.length <= 256);

@@ -1,6 +1,6 @@
 /** /counter: a public-service counter checks a digital KTP — API key once, scan or paste, green or red. */
 import { Field, Layout, Scanner, Status } from '../layout.js';
-import type { Lang, Translate } from '../i18n.js';
+import type { Lang, Translate } from '../i18n/index.js';
 
 export function CounterPage(props: { lang: Lang; t: Translate; switchHref: string }) {
   const { t } = props;

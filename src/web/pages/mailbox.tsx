@@ -1,6 +1,6 @@
 /** /dev/mailbox (development mode only): every e-mail the outbox would send, newest first, links clickable. */
 import { Layout } from '../layout.js';
-import type { Lang, Translate } from '../i18n.js';
+import type { Lang, Translate } from '../i18n/index.js';
 
 export interface MailboxMessage {
   id: string;

@@ -1,6 +1,6 @@
 /** /operator: the Dukcapil console — TOTP login, scan/paste a registration QR, compare faces, decide, suspend. */
 import { Field, Layout, Scanner, Status } from '../layout.js';
-import type { Lang, Translate } from '../i18n.js';
+import type { Lang, Translate } from '../i18n/index.js';
 
 export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: string }) {
   const { t } = props;

@@ -1,6 +1,6 @@
 /** /app: the resident's reference client — register, registration QR, PIN login, KTP digital, QR, history, settings. */
 import { Field, Layout, PinField, Status } from '../layout.js';
-import type { Lang, Translate } from '../i18n.js';
+import type { Lang, Translate } from '../i18n/index.js';
 import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
 
 export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: string }) {
