@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import * as schema from './schema/index.js';
-import type { Database, Db } from './types.js';
+import { queryRows, type AdvisoryLockResult, type Database, type Db } from './types.js';
 
 export function createPostgresDatabase(url: string, options: { max?: number; connectTimeoutSeconds?: number } = {}): Database & {
   client: postgres.Sql;
@@ -27,6 +27,16 @@ export function createPostgresDatabase(url: string, options: { max?: number; con
     ping: async (timeoutMs = 2000) => {
       await withTimeout(db.execute(sql`select 1`), timeoutMs);
     },
+    // A transaction-scoped lock, held by an otherwise idle transaction on one pooled connection while `work` runs on
+    // the others, so work's statements commit one by one. Transaction- (not session-) scoped so it also holds through
+    // Hyperdrive's transaction pooling, and a crashed process releases it. The transaction has run only a SELECT, so
+    // under READ COMMITTED it keeps no snapshot between statements and does not hold back vacuum. Needs a pool ≥ 2.
+    withAdvisoryLock: async <T>(key: number, work: () => Promise<T>): Promise<AdvisoryLockResult<T>> =>
+      db.transaction(async (tx) => {
+        const [row] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${key}) as locked`);
+        if (!row?.locked) return { acquired: false } as const;
+        return { acquired: true, value: await work() } as const;
+      }),
     close: async () => {
       await client.end({ timeout: 5 });
     },

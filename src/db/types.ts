@@ -13,8 +13,15 @@ export interface Database {
   db: Db;
   /** Throws when the database does not answer within the timeout. */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Runs `work` while holding the PostgreSQL advisory lock `key`; when another process (or run) holds it, returns
+   * `{ acquired: false }` at once instead of waiting. Leader-free jobs (maintenance) guard each run with it.
+   */
+  withAdvisoryLock<T>(key: number, work: () => Promise<T>): Promise<AdvisoryLockResult<T>>;
   close(): Promise<void>;
 }
+
+export type AdvisoryLockResult<T> = { acquired: true; value: T } | { acquired: false };
 
 /** Rows of a raw `db.execute(sql)`: postgres.js returns an array, PGlite an object with rows. */
 export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {

@@ -1,0 +1,144 @@
+/**
+ * The maintenance job: deletes rows past their retention (retention.ts) in bounded batches, guarded by an advisory
+ * lock and a last-run mark so any number of processes run it once per period without a leader.
+ */
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { appMeta } from '../../db/schema/index.js';
+import { queryRows, type Database } from '../../db/types.js';
+import type { Deps } from '../../deps.js';
+import { SESSION_IDLE_MS } from '../operators/operators.js';
+import { LONGEST_RATE_LIMIT_WINDOW_MS, RETENTION, type RetentionTable } from './retention.js';
+
+/** Every process tries this lock; whoever holds it runs the purge (an arbitrary constant: "IKD" + 1). */
+export const MAINTENANCE_LOCK_KEY = 0x494b4401;
+export const MAINTENANCE_META_KEY = 'maintenance.lastRun';
+export const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
+export const MAINTENANCE_FIRST_RUN_MS = 5_000;
+/** Rows per DELETE: each statement holds its row locks only for its own few milliseconds, however big the backlog. */
+export const PURGE_BATCH_SIZE = 5_000;
+
+export type PurgeCounts = Record<RetentionTable, number>;
+
+export type MaintenanceRun =
+  | { status: 'done'; at: string; purged: PurgeCounts }
+  | { status: 'skipped'; reason: 'locked' | 'recent'; lastRunAt?: string };
+
+const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/** Which rows of each table are due, given the cutoff (now − the table's grace). Strictly before: the cutoff itself stays. */
+const DUE: Record<RetentionTable, (cutoff: Date) => SQL> = {
+  challenges: (c) => sql`expires_at < ${iso(c)}`,
+  rate_limits: (c) => sql`window_start < ${iso(new Date(c.getTime() - LONGEST_RATE_LIMIT_WINDOW_MS))}`,
+  resident_sessions: (c) => sql`(expires_at < ${iso(c)} or revoked_at < ${iso(c)})`,
+  operator_sessions: (c) =>
+    sql`(expires_at < ${iso(c)} or revoked_at < ${iso(c)} or last_seen_at < ${iso(new Date(c.getTime() - SESSION_IDLE_MS))})`,
+  outbox: (c) => sql`status = 'sent' and sent_at < ${iso(c)}`,
+  ktp_tokens: (c) => sql`expires_at < ${iso(c)}`,
+  activations: (c) => sql`expires_at < ${iso(c)}`,
+};
+
+/**
+ * Deletes one table's due rows, `batchSize` per statement, until fewer than a batch are left. The condition is checked
+ * again on the row deleted, so a row changed between the inner select and the delete is only deleted if still due.
+ */
+export async function purgeTable(deps: Pick<Deps, 'db'>, table: RetentionTable, cutoff: Date, batchSize = PURGE_BATCH_SIZE): Promise<number> {
+  const due = DUE[table](cutoff);
+  const name = sql.identifier(table);
+  let total = 0;
+  for (;;) {
+    const [row] = await queryRows<{ n: number | string }>(
+      deps.db,
+      sql`with gone as (
+            delete from ${name} where ctid = any(array(select ctid from ${name} where ${due} limit ${batchSize})) and ${due}
+            returning 1)
+          select count(*)::int as n from gone`,
+    );
+    const n = Number(row?.n ?? 0);
+    total += n;
+    if (n < batchSize) return total;
+  }
+}
+
+/** One pass over every retention rule, at the clock's now. No lock: runMaintenance is what processes call. */
+export async function purgeExpiredRows(deps: Pick<Deps, 'db' | 'clock'>, options: { batchSize?: number } = {}): Promise<PurgeCounts> {
+  const now = deps.clock.now().getTime();
+  const purged = {} as PurgeCounts;
+  for (const rule of RETENTION) {
+    purged[rule.table] = await purgeTable(deps, rule.table, new Date(now - rule.graceMs), options.batchSize);
+  }
+  return purged;
+}
+
+/**
+ * Runs the purge unless another process is running it (the advisory lock) or one ran less than `minIntervalMs`
+ * ago (the mark in app_meta): with timers in several processes, one of them does the work each period.
+ */
+export async function runMaintenance(
+  deps: Pick<Deps, 'db' | 'clock' | 'logger'> & { database: Pick<Database, 'withAdvisoryLock'> },
+  options: { minIntervalMs?: number; batchSize?: number } = {},
+): Promise<MaintenanceRun> {
+  const started = performance.now();
+  const result = await deps.database.withAdvisoryLock(MAINTENANCE_LOCK_KEY, async (): Promise<MaintenanceRun> => {
+    const now = deps.clock.now();
+    const [mark] = await deps.db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, MAINTENANCE_META_KEY));
+    const lastRunAt = (mark?.value as { at?: string } | undefined)?.at;
+    if (lastRunAt && now.getTime() - new Date(lastRunAt).getTime() < (options.minIntervalMs ?? 0)) {
+      return { status: 'skipped', reason: 'recent', lastRunAt };
+    }
+    const purged = await purgeExpiredRows(deps, options);
+    const value = { at: now.toISOString(), purged };
+    await deps.db
+      .insert(appMeta)
+      .values({ key: MAINTENANCE_META_KEY, value, updatedAt: now })
+      .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } });
+    return { status: 'done', at: value.at, purged };
+  });
+  const run: MaintenanceRun = result.acquired ? result.value : { status: 'skipped', reason: 'locked' };
+  if (run.status === 'done') {
+    deps.logger.info('maintenance run', { purged: run.purged, ms: Math.round(performance.now() - started) });
+  } else {
+    deps.logger.info('maintenance skipped', { reason: run.reason });
+  }
+  return run;
+}
+
+/** The Node timer: a first run shortly after start, then every interval; each process runs one (see runMaintenance). */
+export function createMaintenanceJob(
+  deps: Parameters<typeof runMaintenance>[0],
+  options: { intervalMs?: number; firstRunMs?: number } = {},
+) {
+  const intervalMs = options.intervalMs ?? MAINTENANCE_INTERVAL_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = true;
+
+  function schedule(ms: number) {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+    timer.unref?.();
+  }
+
+  async function tick() {
+    // Half the interval: whichever process's timer fires first in a period runs, the others find the fresh mark.
+    running = runMaintenance(deps, { minIntervalMs: intervalMs / 2 }).catch((error: unknown) => {
+      deps.logger.warn('maintenance run failed', { error: error instanceof Error ? error.message : String(error) });
+    });
+    await running;
+    running = undefined;
+    schedule(intervalMs);
+  }
+
+  return {
+    start() {
+      stopped = false;
+      schedule(options.firstRunMs ?? MAINTENANCE_FIRST_RUN_MS);
+    },
+    /** Stops the timer and waits for a run in flight. */
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

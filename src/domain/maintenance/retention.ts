@@ -1,0 +1,84 @@
+/**
+ * How long the service keeps each kind of short-lived row after it stops mattering: the retention periods as data,
+ * read by the maintenance job (purge.ts) and copied into the README's "Data kept" table.
+ */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The longest rate-limit window in use (registration: 1 h per IP and per NIK); rows do not store their own. */
+export const LONGEST_RATE_LIMIT_WINDOW_MS = HOUR;
+
+export type RetentionTable = 'challenges' | 'rate_limits' | 'resident_sessions' | 'operator_sessions' | 'outbox' | 'ktp_tokens' | 'activations';
+
+export interface RetentionRule {
+  table: RetentionTable;
+  /** What is deleted: the end of life the grace counts from. */
+  what: string;
+  /** Kept this long after the end of life. */
+  graceMs: number;
+  /** Why the rows are kept that long (and why not longer). */
+  why: string;
+}
+
+export const RETENTION: readonly RetentionRule[] = [
+  {
+    table: 'challenges',
+    what: 'device challenges (login, registration QR), from their expiry (2 min after issue), used or not',
+    graceMs: HOUR,
+    why: 'a used or expired challenge can never be accepted again (its expiry alone refuses it); the hour only helps read logs',
+  },
+  {
+    table: 'rate_limits',
+    what: 'rate-limit windows, from the end of the longest window (1 h)',
+    graceMs: HOUR,
+    why: 'a finished window never counts again; an hour more so a window is never deleted while a request can still hit it',
+  },
+  {
+    table: 'resident_sessions',
+    what: 'resident sessions, from their expiry (15 min) or revocation, whichever comes first',
+    graceMs: 7 * DAY,
+    why: 'an ended session authenticates nothing; a week lets support answer "was I logged in then?"',
+  },
+  {
+    table: 'operator_sessions',
+    what: 'operator sessions, from their 12 h end, their 30 min idle end or their logout, whichever comes first',
+    graceMs: 7 * DAY,
+    why: 'as resident sessions; every operator action is kept for good in the audit log, which is never purged',
+  },
+  {
+    table: 'outbox',
+    what: 'delivered e-mails (the dev mailbox), from their delivery',
+    graceMs: 30 * DAY,
+    why: 'they hold activation links and codes; 30 days answers "did the e-mail go out?" (failed ones are kept until looked at)',
+  },
+  {
+    table: 'ktp_tokens',
+    what: 'KTP QR tokens, from their expiry (90 s after issue): used, revoked or expired alike',
+    graceMs: 7 * DAY,
+    why:
+      'a token past its expiry is refused anyway; for a week a late scan is still told "expired" or "already used" and shown ' +
+      'in the holder\'s history, after that it answers token_invalid. The access log keeps every scan with its token id for good',
+  },
+  {
+    table: 'activations',
+    what: 'activation links and codes, from their expiry (24 h after issue): consumed, voided or expired alike',
+    graceMs: 30 * DAY,
+    why:
+      'the registration (kept) carries the status; for 30 days an old link still answers "expired" rather than "invalid"',
+  },
+];
+
+export function retentionFor(table: RetentionTable): RetentionRule {
+  const rule = RETENTION.find((r) => r.table === table);
+  if (!rule) throw new Error(`no retention rule for ${table}`);
+  return rule;
+}
+
+/** "1 h", "7 days": the grace as the README shows it. */
+export function describeGrace(ms: number): string {
+  if (ms % DAY === 0) return ms === DAY ? '1 day' : `${ms / DAY} days`;
+  if (ms % HOUR === 0) return `${ms / HOUR} h`;
+  return `${ms / MINUTE} min`;
+}
