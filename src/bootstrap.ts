@@ -20,9 +20,15 @@ export async function openDatabase(config: Config): Promise<Database> {
   return createPgliteDatabase(dir);
 }
 
-export async function buildNodeDeps(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Deps> {
+/** `migrate: false` for cluster workers: the primary applied the migrations before it forked them. */
+export async function buildNodeDeps(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+  options: { migrate?: boolean } = {},
+): Promise<Deps> {
   const database = await openDatabase(config);
-  await applyMigrations(database);
+  if (options.migrate !== false) await applyMigrations(database);
   const { ring, source } = await loadKeyRing(config);
   const pepper = await loadPinPepper(config);
   const hasher = createPinHasher(pepper);

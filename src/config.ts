@@ -42,6 +42,7 @@ export const configSchema = z
     VIDEO_CALL_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://meet.jit.si')),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
     IKD_SEED_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(200)),
+    IKD_WORKERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(256).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -70,6 +71,8 @@ export interface Config {
   videoCallBaseUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   seedCount: number;
+  /** Node processes `npm start` runs (node:cluster); undefined = one per core. PGlite always runs one. */
+  workers?: number;
 }
 
 export class ConfigError extends Error {
@@ -108,5 +111,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
     videoCallBaseUrl: e.VIDEO_CALL_BASE_URL.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     seedCount: e.IKD_SEED_COUNT,
+    workers: e.IKD_WORKERS,
   };
 }

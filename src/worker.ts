@@ -13,6 +13,10 @@ import { createLogger, type Logger } from './logger.js';
 import { createSeededRegistry } from './registry/seeded.js';
 import { transportFor } from './email/transports.js';
 import { createOutboxWorker } from './email/worker.js';
+import { MAINTENANCE_INTERVAL_MS, runMaintenance } from './domain/maintenance/purge.js';
+
+/** wrangler.toml [triggers]: this cron runs the maintenance job; every other one delivers the outbox. */
+const MAINTENANCE_CRON = '*/10 * * * *';
 
 export interface WorkerEnv {
   HYPERDRIVE: { connectionString: string };
@@ -52,11 +56,19 @@ function isolateState(env: WorkerEnv): IsolateState {
 type ExecutionContext = { waitUntil(p: Promise<unknown>): void };
 
 export default {
-  /** Cron trigger (wrangler.toml [triggers]): delivers due outbox e-mails, as the Node process's loop does. */
-  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+  /** Cron triggers (wrangler.toml): every minute the due outbox e-mails, as the Node loop does; every 10 min maintenance. */
+  async scheduled(event: { cron?: string }, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const state = isolateState(env);
+    // Two connections: the maintenance run's advisory-lock transaction holds one while its deletes use the other.
     const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 2 });
     try {
+      if (event.cron === MAINTENANCE_CRON) {
+        await runMaintenance(
+          { database, db: database.db, clock: systemClock, logger: state.logger },
+          { minIntervalMs: MAINTENANCE_INTERVAL_MS / 2 },
+        );
+        return;
+      }
       const worker = createOutboxWorker({ db: database.db, clock: systemClock, logger: state.logger }, transportFor(state.config, state.logger));
       await worker.deliverDue();
     } finally {
