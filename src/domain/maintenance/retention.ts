@@ -51,7 +51,7 @@ export const RETENTION: readonly RetentionRule[] = [
     table: 'outbox',
     what: 'delivered e-mails (the dev mailbox), from their delivery',
     graceMs: 30 * DAY,
-    why: 'they hold activation links and codes; 30 days answers "did the e-mail go out?" (failed ones are kept until looked at)',
+    why: '30 days answers "did the e-mail go out?" (the links and codes in them are dead after 24 h); failed ones are kept until looked at',
   },
   {
     table: 'ktp_tokens',
