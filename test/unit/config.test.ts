@@ -33,6 +33,11 @@ describe('parseConfig', () => {
     expect(config.keysJson).toEqual({ current: '00000000', keys: [] });
   });
 
+  it('reads IKD_WORKERS; unset means one per core, decided by the Node entry', () => {
+    expect(parseConfig({ IKD_WORKERS: '3' }).workers).toBe(3);
+    expect(parseConfig({}).workers).toBeUndefined();
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8787);
   });
@@ -45,6 +50,8 @@ describe('parseConfig', () => {
     ['IKD_KEYS', { IKD_KEYS: '{not json' }],
     ['IKD_PIN_PEPPER', { IKD_PIN_PEPPER: 'short' }],
     ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['IKD_WORKERS', { IKD_WORKERS: '0' }],
+    ['IKD_WORKERS', { IKD_WORKERS: 'all' }],
   ];
   it.each(bad)('names the bad variable %s', (variable, env) => {
     try {
