@@ -20,6 +20,25 @@ export function createPostgresDatabase(url: string, options: { max?: number; con
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
   });
   const db = drizzle(client, { schema }) as unknown as Db;
+  const poolSize = options.max ?? 16;
+  // With a single connection the transaction above would hold the only one its work needs: every statement runs on
+  // that connection anyway, so a session lock works, and this set keeps two runs of this process apart (re-entrant).
+  const heldSessionLocks = new Set<number>();
+  async function withSessionLock<T>(key: number, work: () => Promise<T>): Promise<AdvisoryLockResult<T>> {
+    if (heldSessionLocks.has(key)) return { acquired: false };
+    heldSessionLocks.add(key);
+    try {
+      const [row] = await queryRows<{ locked: boolean }>(db, sql`select pg_try_advisory_lock(${key}) as locked`);
+      if (!row?.locked) return { acquired: false };
+      try {
+        return { acquired: true, value: await work() };
+      } finally {
+        await db.execute(sql`select pg_advisory_unlock(${key})`);
+      }
+    } finally {
+      heldSessionLocks.delete(key);
+    }
+  }
   return {
     kind: 'postgres',
     db,
@@ -30,13 +49,15 @@ export function createPostgresDatabase(url: string, options: { max?: number; con
     // A transaction-scoped lock, held by an otherwise idle transaction on one pooled connection while `work` runs on
     // the others, so work's statements commit one by one. Transaction- (not session-) scoped so it also holds through
     // Hyperdrive's transaction pooling, and a crashed process releases it. The transaction has run only a SELECT, so
-    // under READ COMMITTED it keeps no snapshot between statements and does not hold back vacuum. Needs a pool ≥ 2.
-    withAdvisoryLock: async <T>(key: number, work: () => Promise<T>): Promise<AdvisoryLockResult<T>> =>
-      db.transaction(async (tx) => {
+    // under READ COMMITTED it keeps no snapshot between statements and does not hold back vacuum.
+    withAdvisoryLock: async <T>(key: number, work: () => Promise<T>): Promise<AdvisoryLockResult<T>> => {
+      if (poolSize === 1) return withSessionLock(key, work);
+      return db.transaction(async (tx) => {
         const [row] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${key}) as locked`);
         if (!row?.locked) return { acquired: false } as const;
         return { acquired: true, value: await work() } as const;
-      }),
+      });
+    },
     close: async () => {
       await client.end({ timeout: 5 });
     },

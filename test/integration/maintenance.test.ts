@@ -18,7 +18,8 @@ import {
 import { MAINTENANCE_LOCK_KEY, purgeTable, runMaintenance } from '../../src/domain/maintenance/purge.js';
 import { LONGEST_RATE_LIMIT_WINDOW_MS, retentionFor, type RetentionTable } from '../../src/domain/maintenance/retention.js';
 import { SESSION_IDLE_MS } from '../../src/domain/operators/operators.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { createPostgresDatabase } from '../../src/db/postgres.js';
+import { createTestContext, usingPostgres, type TestContext } from '../helpers/context.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -238,6 +239,22 @@ describe('the maintenance job', () => {
     expect((await runMaintenance(ctx.deps, { minIntervalMs: 5 * MINUTE })).status).toBe('done');
     ctx.clock.advance(4 * MINUTE);
     expect(await runMaintenance(ctx.deps, { minIntervalMs: 5 * MINUTE })).toMatchObject({ status: 'skipped', reason: 'recent' });
+  });
+
+  it.runIf(usingPostgres())('holds the lock with a pool of one connection too (a session lock there)', async () => {
+    const key = MAINTENANCE_LOCK_KEY + 1000 + (process.pid % 1000); // its own key: nothing else in the run takes it
+    const single = createPostgresDatabase(process.env.DATABASE_URL!, { max: 1 });
+    const other = createPostgresDatabase(process.env.DATABASE_URL!, { max: 1 });
+    try {
+      const outcome = await single.withAdvisoryLock(key, async () => ({
+        sameProcess: await single.withAdvisoryLock(key, async () => 'ran'),
+        otherProcess: await other.withAdvisoryLock(key, async () => 'ran'),
+      }));
+      expect(outcome).toEqual({ acquired: true, value: { sameProcess: { acquired: false }, otherProcess: { acquired: false } } });
+      expect(await other.withAdvisoryLock(key, async () => 'ran')).toEqual({ acquired: true, value: 'ran' });
+    } finally {
+      await Promise.all([single.close(), other.close()]);
+    }
   });
 
   it('logs each run and skip without row contents', () => {
