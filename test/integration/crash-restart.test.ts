@@ -63,6 +63,8 @@ describe.skipIf(!bin)('crash between approval and delivery', () => {
         RESEND_API_KEY: 're_test_crash',
         RESEND_BASE_URL: fake.baseUrl,
         LOG_LEVEL: 'info',
+        // One process, so the SIGKILL below kills the whole service (cluster workers only follow their primary's death).
+        IKD_WORKERS: '1',
       },
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
