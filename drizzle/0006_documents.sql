@@ -22,3 +22,9 @@ ALTER TABLE "registry_residents" ADD COLUMN "death_certificate_number" text;
 ALTER TABLE "registry_residents" ADD COLUMN "death_date" date;
 --> statement-breakpoint
 ALTER TABLE "registry_residents" ADD COLUMN "kia_issued_on" date;
+--> statement-breakpoint
+ALTER TABLE "ktp_tokens" ADD COLUMN "document" text DEFAULT 'ktp' NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "verifiers" ADD COLUMN "allowed_documents" text[] DEFAULT '{ktp}' NOT NULL;
+--> statement-breakpoint
+ALTER TABLE "access_log" ADD COLUMN "document" text;

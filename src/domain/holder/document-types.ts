@@ -1,15 +1,10 @@
 /** The population documents a holder may have and show as a QR: data, not code (STYLE.md), with their titles. */
 
-export const DOCUMENT_TYPES = [
-  'ktp',
-  'family_card',
-  'birth_certificate',
-  'marriage_certificate',
-  'divorce_certificate',
-  'death_certificate',
-  'kia',
-] as const;
-export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+import { TOKEN_DOCUMENTS, type TokenDocument } from '../../crypto/token-codec.js';
+
+/** The same list as the token's document byte (docs/token-format.md): the index is the byte. */
+export const DOCUMENT_TYPES = TOKEN_DOCUMENTS;
+export type DocumentType = TokenDocument;
 
 export const DOCUMENT_TITLES: Record<DocumentType, { id: string; en: string }> = {
   ktp: { id: 'KTP Elektronik', en: 'Electronic identity card (KTP-el)' },

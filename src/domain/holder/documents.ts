@@ -6,6 +6,8 @@
 import { AppError } from '../../errors.js';
 import type { Certificate, CivilRecord, FamilyCard, PopulationRegistry, RegistryResident } from '../../registry/port.js';
 import type { Deps } from '../../deps.js';
+import type { KtpElement } from '../../crypto/token-codec.js';
+import { issueKtpToken, type QrFormat, type ResidentTokenCredential } from '../credential/ktp-token.js';
 import type { ResidentPrincipal } from '../credential/login.js';
 import { DOCUMENT_TITLES, DOCUMENT_TYPES, type DocumentType } from './document-types.js';
 
@@ -189,4 +191,26 @@ export async function listResidentDocuments(deps: Pick<Deps, 'registry'>, reside
 /** GET /v1/me/documents/{type} */
 export async function residentDocument(deps: Pick<Deps, 'registry'>, resident: ResidentPrincipal, type: string, lang: Lang = 'id') {
   return documentOf(deps.registry, resident.nik, type, lang);
+}
+
+/** A document QR shows these KTP elements with the document unless the holder chooses others (API.md). */
+export const DOCUMENT_QR_DEFAULT_ELEMENTS: readonly KtpElement[] = ['nik', 'name'];
+
+/**
+ * POST /v1/me/documents/{type}/qr: 404 document_not_found unless the holder has that document (checked before the
+ * PIN, so no attempt is spent on it), then exactly the KTP QR's issuance (PIN, 90 s, one live QR per account).
+ */
+export async function issueDocumentToken(
+  deps: Deps,
+  input: { resident: ResidentPrincipal; credential: ResidentTokenCredential; type: string; pin: string; elements?: readonly KtpElement[]; format?: QrFormat },
+) {
+  const document = await documentOf(deps.registry, input.resident.nik, input.type);
+  const issued = await issueKtpToken(deps, {
+    credential: input.credential,
+    pin: input.pin,
+    elements: input.elements ?? (document.type === 'ktp' ? undefined : DOCUMENT_QR_DEFAULT_ELEMENTS),
+    format: input.format,
+    document: document.type,
+  });
+  return { token: issued.token, document: document.type, expiresAt: issued.expiresAt, ttlSeconds: issued.ttlSeconds, ...(issued.svg ? { svg: issued.svg } : {}), ...(issued.png ? { png: issued.png } : {}) };
 }

@@ -1,13 +1,14 @@
 /** The holder's biodata, family card and population documents (API.md Part 2 "Biodata, family and documents"). */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listResidentDocuments, residentBiodata, residentDocument, residentFamily } from '../../domain/holder/documents.js';
+import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
+import { issueDocumentToken, listResidentDocuments, residentBiodata, residentDocument, residentFamily } from '../../domain/holder/documents.js';
 import { DOCUMENT_TYPES } from '../../domain/holder/document-types.js';
-import { currentResident, requireResident } from '../auth/resident.js';
+import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';
 import { preferredLanguage } from '../problem.js';
-import { pathParams } from '../validate.js';
+import { jsonBody, pathParams } from '../validate.js';
 
 const addressSchema = z.object({
   street: z.string(),
@@ -79,6 +80,21 @@ const documentSchema = documentSummarySchema.extend({
   fields: z.record(z.string(), z.unknown()).describe('the document as printed; for family_card the KK as in GET /v1/me/family'),
 });
 
+const documentQrRequestSchema = z.object({
+  pin: z.string().min(1).max(64),
+  elements: z.array(z.enum(KTP_ELEMENTS)).min(1).max(KTP_ELEMENTS.length).optional().describe('KTP elements shown with the document; default nik, name'),
+  format: z.enum(['svg', 'png', 'none']).optional().describe('default: svg'),
+});
+
+const documentQrSchema = z.object({
+  token: z.string().describe('174 base45 characters, version 2 (docs/token-format.md); 173 for type ktp'),
+  document: z.enum(DOCUMENT_TYPES),
+  expiresAt: z.string(),
+  ttlSeconds: z.literal(90),
+  svg: z.string().optional(),
+  png: z.string().optional().describe('data URL, only with format "png"'),
+});
+
 /** Any short string: an unknown type is 404 document_not_found like a type the holder does not have. */
 export const documentTypeParam = z.object({ type: z.string().max(40) });
 
@@ -136,6 +152,31 @@ export function documentRoutes() {
     requireResident(),
     pathParams(documentTypeParam),
     async (c) => c.json(await residentDocument(c.get('deps'), currentResident(c), c.req.valid('param').type, preferredLanguage(c))),
+  );
+
+  app.post(
+    '/v1/me/documents/:type/qr',
+    describeRoute({
+      summary: 'Issues a QR for one of the holder’s documents (90 s, single use); revokes the account’s earlier live QR of any type',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 201: { description: 'Issued', schema: documentQrSchema } },
+      errors: ['unauthorized', 'document_not_found', 'pin_invalid', 'account_locked', 'account_suspended', 'rate_limited'],
+    }),
+    requireResidentToken(),
+    requireResident(),
+    pathParams(documentTypeParam),
+    jsonBody(documentQrRequestSchema),
+    async (c) => {
+      const body = c.req.valid('json');
+      const issued = await issueDocumentToken(c.get('deps'), {
+        resident: currentResident(c),
+        credential: currentResidentToken(c),
+        type: c.req.valid('param').type,
+        ...body,
+      });
+      return c.json(issued, 201);
+    },
   );
 
   return app;
