@@ -53,6 +53,7 @@ export function CounterPage(props: { lang: Lang; t: Translate; switchHref: strin
             <img id="result-photo" alt={t('counter.photoAlt')} hidden />
             <dl id="result-data" class="data-list"></dl>
           </div>
+          <div id="result-document" class="result-document" hidden></div>
         </div>
         <div id="result-fail" class="result-fail" hidden>
           <p class="result-title">
