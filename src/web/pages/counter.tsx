@@ -12,7 +12,7 @@ export function CounterPage(props: { lang: Lang; t: Translate; switchHref: strin
       area={t('counter.title').replace(/^IKD — /, '')}
       switchHref={props.switchHref}
       script="counter.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'counter.', 'op.sex.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'counter.', 'op.sex.', 'doc.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
