@@ -120,3 +120,15 @@ describe('security', () => {
     expect(ktp.number).toBe(rahman.nik);
   });
 });
+
+describe('/app screens (Biodata, Data Keluarga, Dokumen)', () => {
+  it('the page has the three tabs and serves their module', async () => {
+    const page = await (await ctx.app.request('/app')).text();
+    for (const tab of ['biodata', 'family', 'documents']) expect(page).toContain(`data-tab="${tab}"`);
+    expect(page).toContain('id="document-qr-form"');
+    const asset = await ctx.app.request('/assets/app-documents.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(await asset.text()).toContain('/v1/me/documents/');
+  });
+});
