@@ -88,6 +88,7 @@ const FIELD_LABELS = {
   divorceDate: 'counter.eventDate',
   deathDate: 'counter.eventDate',
   kk: 'doc.family_card',
+  issuedOn: 'counter.issuedOn',
 };
 const fieldLabel = (name) => {
   const key = FIELD_LABELS[name] ?? `el.${name}`;
@@ -145,7 +146,8 @@ function showDocument(doc) {
   fillDataList(
     list,
     Object.entries(fields)
-      .filter(([name]) => name !== 'members')
+      // The KK's number and date are already in the summary above.
+      .filter(([name]) => name !== 'members' && !(doc.type === 'family_card' && (name === 'kk' || name === 'issuedOn')))
       .map(([name, value]) => [fieldLabel(name), documentValue(name, value)]),
   );
   box.append(heading, summary, list);
