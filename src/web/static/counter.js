@@ -189,7 +189,8 @@ async function verify(event) {
   const form = $('verify-form');
   clearFieldErrors(form);
   clear('verify-status');
-  const token = form.elements.token.value.trim();
+  // A token may begin with a space (a base45 character) but never ends with one: trim line ends, not a leading space.
+  const token = form.elements.token.value.replace(/^[\r\n\t]+/, '').replace(/\s+$/, '');
   const apiKey = storedKey();
   if (!apiKey) {
     say('verify-status', t('counter.needKey'), 'error');
