@@ -2,25 +2,25 @@
  * Creates a verifier (a public-service counter) against the configured database (DATABASE_URL, or PGlite in
  * IKD_DATA_DIR) and prints its API key once; only the key's SHA-256 is stored. Audited as a system action.
  *
- *   npm run verifier:create -- --name "BPJS Kesehatan Pangkep" --elements nik,name,photo
+ *   npm run verifier:create -- --name "BPJS Kesehatan Pangkep" --elements nik,name,photo [--documents ktp,family_card]
  *
  * With PGlite (no DATABASE_URL) stop the service first: an embedded database has one process at a time.
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/bootstrap.js';
-import { KTP_ELEMENTS, type KtpElement } from '../src/crypto/token-codec.js';
+import { KTP_ELEMENTS, TOKEN_DOCUMENTS, type KtpElement, type TokenDocument } from '../src/crypto/token-codec.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { configOrExit, fail } from './lib/cli.js';
 import { systemClock } from '../src/deps.js';
 import { createVerifier } from '../src/domain/verifiers/verifiers.js';
 import { createLogger } from '../src/logger.js';
 
-const USAGE = `usage: npm run verifier:create -- --name "<name>" --elements <comma-separated, of: ${KTP_ELEMENTS.join(',')}>`;
+const USAGE = `usage: npm run verifier:create -- --name "<name>" --elements <comma-separated, of: ${KTP_ELEMENTS.join(',')}> [--documents <comma-separated, of: ${TOKEN_DOCUMENTS.join(',')}; default ktp>]`;
 
 
 async function main() {
   const { values } = parseArgs({
-    options: { name: { type: 'string' }, elements: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { name: { type: 'string' }, elements: { type: 'string' }, documents: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -33,17 +33,23 @@ async function main() {
   const unknown = elements.filter((e) => !(KTP_ELEMENTS as readonly string[]).includes(e));
   if (elements.length === 0 || unknown.length > 0) fail(`--elements: unknown ${unknown.join(', ') || '(none given)'}; allowed: ${KTP_ELEMENTS.join(', ')}`);
 
+  const documents = (values.documents ?? 'ktp').split(',').map((d) => d.trim()).filter(Boolean);
+  const unknownDocuments = documents.filter((d) => !(TOKEN_DOCUMENTS as readonly string[]).includes(d));
+  if (documents.length === 0 || unknownDocuments.length > 0) {
+    fail(`--documents: unknown ${unknownDocuments.join(', ') || '(none given)'}; allowed: ${TOKEN_DOCUMENTS.join(', ')}`);
+  }
+
   const config = configOrExit();
   const database = await openDatabase(config);
   try {
     await applyMigrations(database);
     const created = await createVerifier(
       { db: database.db, clock: systemClock, logger: createLogger({ level: 'silent' }) },
-      { name, allowedElements: elements as KtpElement[], actor: { actorType: 'system', actorId: 'cli' } },
+      { name, allowedElements: elements as KtpElement[], allowedDocuments: documents as TokenDocument[], actor: { actorType: 'system', actorId: 'cli' } },
     );
     process.stdout.write(
       [
-        `Verifier created: ${name} (id ${created.id}), allowed elements: ${elements.join(', ')}`,
+        `Verifier created: ${name} (id ${created.id}), allowed elements: ${elements.join(', ')}; documents: ${documents.join(', ')}`,
         `API key (shown once; send it as "Authorization: Bearer <key>" to POST /v1/verify):`,
         created.apiKey,
       ].join('\n') + '\n',

@@ -16,6 +16,7 @@ import { adminRoutes } from './http/routes/admin.js';
 import { pagesRoutes } from './http/routes/pages.js';
 import { authRoutes } from './http/routes/auth.js';
 import { meRoutes } from './http/routes/me.js';
+import { documentRoutes } from './http/routes/documents.js';
 import { verifyRoutes } from './http/routes/verify.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
 
@@ -41,6 +42,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', pagesRoutes());
   app.route('/', authRoutes());
   app.route('/', meRoutes());
+  app.route('/', documentRoutes());
   app.route('/', verifyRoutes());
   app.route('/', adminVerifierRoutes());
 

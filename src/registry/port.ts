@@ -53,17 +53,56 @@ export interface Photo {
   bytes: Uint8Array;
 }
 
+/** A KK row as printed (Kartu Keluarga), in family order. */
 export interface FamilyMember {
   nik: string;
   name: string;
+  /** SHDK: KEPALA KELUARGA, ISTRI, SUAMI, ANAK, ORANG TUA, … */
   relationship: string;
+  sex: Sex;
+  birthPlace: string;
+  birthDate: string;
+  religion: string;
+  education: string;
+  occupation: string;
+  maritalStatus: MaritalStatus;
+  citizenship: string;
+  fatherName: string;
+  motherName: string;
+  deceased: boolean;
 }
 
 export interface FamilyCard {
   kk: string;
   headNik: string;
+  /** YYYY-MM-DD */
+  issuedOn: string;
   address: Address;
   members: FamilyMember[];
+}
+
+/** A civil-registry certificate or card: its number and the day it was issued (for a marriage, the marriage). */
+export interface Certificate {
+  number: string;
+  /** YYYY-MM-DD */
+  issuedOn: string;
+}
+
+/** What the civil registry holds about one resident besides the KTP elements. */
+export interface CivilRecord {
+  nik: string;
+  kk: string;
+  familyRelationship: string;
+  education: string;
+  fatherName: string;
+  motherName: string;
+  birthCertificate: Certificate | null;
+  marriageCertificate: Certificate | null;
+  divorceCertificate: Certificate | null;
+  /** Only on a deceased resident's record. */
+  deathCertificate: Certificate | null;
+  /** Kartu Identitas Anak, for children under 17; its number is the NIK. */
+  kia: Certificate | null;
 }
 
 export interface PopulationRegistry {
@@ -71,4 +110,5 @@ export interface PopulationRegistry {
   /** The KTP-el photo on record; null when there is none. */
   residentPhoto(nik: string): Promise<Photo | null>;
   familyCard(kk: string): Promise<FamilyCard | null>;
+  civilRecord(nik: string): Promise<CivilRecord | null>;
 }

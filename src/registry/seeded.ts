@@ -9,10 +9,10 @@
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { registryFamilyCards, registryResidents, type RegistryFamilyCardRow, type RegistryResidentRow } from '../db/schema/registry.js';
 import { queryRows, type Db, type DbOrTx } from '../db/types.js';
-import type { Address, FamilyCard, Photo, PopulationRegistry, RegistryResident } from './port.js';
+import type { Address, Certificate, CivilRecord, FamilyCard, FamilyMember, Photo, PopulationRegistry, RegistryResident } from './port.js';
 import { renderPortrait } from './portrait.js';
 import { createRandom } from './prng.js';
-import { ageOn, DEFAULT_SEED, generateFamilies } from './synthetic.js';
+import { addCivilRecords, ageOn, DEFAULT_AS_OF, DEFAULT_SEED, generateFamilies } from './synthetic.js';
 
 export type IneligibilityReason = 'deceased' | 'under_17_unmarried' | 'no_ktp_el' | 'duplicate_record';
 
@@ -53,7 +53,7 @@ export function createSeededRegistry(db: Db): PopulationRegistry {
     .where(eq(registryFamilyCards.kk, sql.placeholder('kk')))
     .prepare('registry_card_by_kk');
   const membersByKk = db
-    .select({ nik: registryResidents.nik, name: registryResidents.name, relationship: registryResidents.familyRelationship })
+    .select()
     .from(registryResidents)
     .where(eq(registryResidents.kk, sql.placeholder('kk')))
     .orderBy(asc(registryResidents.familyOrder))
@@ -73,7 +73,11 @@ export function createSeededRegistry(db: Db): PopulationRegistry {
       const [card] = await cardByKk.execute({ kk });
       if (!card) return null;
       const members = await membersByKk.execute({ kk });
-      return { kk: card.kk, headNik: card.headNik, address: addressOf(card), members };
+      return { kk: card.kk, headNik: card.headNik, issuedOn: card.issuedOn, address: addressOf(card), members: members.map(toFamilyMember) };
+    },
+    async civilRecord(nik): Promise<CivilRecord | null> {
+      const [row] = await residentByNik.execute({ nik });
+      return row ? toCivilRecord(row) : null;
     },
   };
 }
@@ -223,8 +227,12 @@ const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
   },
 ];
 
+const demoParentName = (religion: string, sex: string) =>
+  religion === 'HINDU' ? (sex === 'LAKI-LAKI' ? 'I WAYAN SUDARMA' : 'NI NYOMAN SARI') : sex === 'LAKI-LAKI' ? 'LA BECCE' : 'I MANNENG';
+
 /** The demo households as table rows (also used by tests). */
 export function demoRegistryRows(): { cards: RegistryFamilyCardRow[]; residents: RegistryResidentRow[] } {
+  const demoSerials = new Map<string, number>();
   const cards: RegistryFamilyCardRow[] = [];
   const residents: RegistryResidentRow[] = [];
   for (const h of DEMO_HOUSEHOLDS) {
@@ -251,6 +259,10 @@ export function demoRegistryRows(): { cards: RegistryFamilyCardRow[]; residents:
         familyOrder: i + 1,
       });
     });
+    addCivilRecords(
+      residents.filter((r) => r.kk === h.card.kk),
+      { asOf: DEFAULT_AS_OF, serials: demoSerials, serialBase: 9000, parentName: (_rnd, sex) => demoParentName(h.religion, sex) },
+    );
   }
   return { cards, residents };
 }
@@ -294,6 +306,48 @@ function toResident(row: typeof registryResidents.$inferSelect): RegistryResiden
     provinceCode: row.provinceCode,
     regencyCode: row.regencyCode,
     districtCode: row.districtCode,
+  };
+}
+
+type ResidentSelect = typeof registryResidents.$inferSelect;
+
+/** Rows seeded before migration 0006 have no civil facts: shown as "-" (the KK's blank), never as null. */
+const orBlank = (value: string | null) => value ?? '-';
+const certificate = (number: string | null, issuedOn: string | null): Certificate | null =>
+  number && issuedOn ? { number, issuedOn } : null;
+
+function toFamilyMember(row: ResidentSelect): FamilyMember {
+  return {
+    nik: row.nik,
+    name: row.name,
+    relationship: row.familyRelationship,
+    sex: row.sex,
+    birthPlace: row.birthPlace,
+    birthDate: row.birthDate,
+    religion: row.religion,
+    education: orBlank(row.education),
+    occupation: row.occupation,
+    maritalStatus: row.maritalStatus,
+    citizenship: row.citizenship,
+    fatherName: orBlank(row.fatherName),
+    motherName: orBlank(row.motherName),
+    deceased: row.deceased,
+  };
+}
+
+function toCivilRecord(row: ResidentSelect): CivilRecord {
+  return {
+    nik: row.nik,
+    kk: row.kk,
+    familyRelationship: row.familyRelationship,
+    education: orBlank(row.education),
+    fatherName: orBlank(row.fatherName),
+    motherName: orBlank(row.motherName),
+    birthCertificate: certificate(row.birthCertificateNumber, row.birthCertificateIssuedOn),
+    marriageCertificate: certificate(row.marriageCertificateNumber, row.marriageDate),
+    divorceCertificate: certificate(row.divorceCertificateNumber, row.divorceDate),
+    deathCertificate: certificate(row.deathCertificateNumber, row.deathDate),
+    kia: row.kiaIssuedOn ? { number: row.nik, issuedOn: row.kiaIssuedOn } : null,
   };
 }
 

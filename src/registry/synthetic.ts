@@ -158,6 +158,7 @@ class SyntheticRegistry {
   private readonly asOfDay: number;
   private readonly nikSerials = new Map<string, number>();
   private readonly kkSerials = new Map<string, number>();
+  private readonly certificateSerials = new Map<string, number>();
   private provinceTurn = 0;
 
   constructor(
@@ -236,7 +237,13 @@ class SyntheticRegistry {
     const card = this.familyCard(household, specs[0]!.birthDate);
     const members = specs.map((spec, i) => this.person(household, card.kk, spec, i + 1));
     card.headNik = members[0]!.nik;
+    addCivilRecords(members, { asOf: this.asOf, serials: this.certificateSerials, parentName: (rnd, sex) => this.parentName(household, rnd, sex) });
     return { card, members };
+  }
+
+  /** A parent who is not on the card: named in the household's style from the documents' own PRNG stream. */
+  private parentName(h: Household, rnd: Random, sex: Sex): string {
+    return personName(rnd, { style: h.style, sex, surname: h.surname, provinceCode: h.regency.provinceCode, noble: h.noble, generation: 'elder' });
   }
 
   private household(): Household {
@@ -419,6 +426,103 @@ class SyntheticRegistry {
   private ageOf(birthDate: string): number {
     return ageOn(birthDate, this.asOf);
   }
+}
+
+// --- civil records (issue #11) ------------------------------------------------------------------------------------
+
+const EDUCATION_ADULT: Weighted<string> = [
+  ['TAMAT SD/SEDERAJAT', 24], ['SLTP/SEDERAJAT', 20], ['SLTA/SEDERAJAT', 34], ['DIPLOMA I/II', 3],
+  ['AKADEMI/DIPLOMA III/S. MUDA', 5], ['DIPLOMA IV/STRATA I', 11], ['STRATA II', 2], ['TIDAK/BELUM SEKOLAH', 1],
+];
+const GRADUATE_OCCUPATIONS = new Set(['GURU', 'DOSEN', 'DOKTER', 'BIDAN', 'PERAWAT', 'PEGAWAI NEGERI SIPIL (PNS)']);
+const SPOUSES = new Set(['ISTRI', 'SUAMI']);
+
+export interface CivilRecordOptions {
+  asOf: string;
+  /** Per certificate kind, regency and day: keeps numbers unique within one generator. */
+  serials: Map<string, number>;
+  /** The name of a parent who is not on the card. */
+  parentName: (rnd: Random, sex: Sex) => string;
+  /** Added to every serial (the demo residents use 9000 + n so they never collide with the generator's). */
+  serialBase?: number;
+}
+
+/**
+ * Fills a family's civil-registry facts consistently, from a PRNG of its own (seeded by the KK number), so the
+ * rest of the synthetic stream is unchanged: the couple shares one marriage certificate dated before their first
+ * child; children name the head and spouse as their parents; CERAI HIDUP has a divorce after the marriage; the
+ * deceased have a death certificate; children under 17 a KIA; most of those born since 1970 a birth certificate.
+ */
+export function addCivilRecords(members: RegistryResidentRow[], options: CivilRecordOptions): void {
+  if (members.length === 0) return;
+  const { asOf } = options;
+  const rnd = createRandom(`civil:${members[0]!.kk}`);
+  const asOfDay = toDay(asOf);
+  const regency = members[0]!.regencyCode;
+  const number = (kind: string, day: string) => {
+    const key = `${kind}|${regency}|${day}`;
+    const serial = (options.serials.get(key) ?? 0) + 1;
+    options.serials.set(key, serial);
+    return `${regency}-${kind}-${day.slice(8, 10)}${day.slice(5, 7)}${day.slice(0, 4)}-${String((options.serialBase ?? 0) + serial).padStart(4, '0')}`;
+  };
+  const head = members[0]!;
+  const spouse = members.find((m) => SPOUSES.has(m.familyRelationship));
+  const children = members.filter((m) => m.familyRelationship === 'ANAK');
+  const firstChild = children.reduce<string | null>((min, c) => (min === null || c.birthDate < min ? c.birthDate : min), null);
+  const father = head.sex === 'LAKI-LAKI' ? head : spouse?.sex === 'LAKI-LAKI' ? spouse : undefined;
+  const mother = head.sex === 'PEREMPUAN' ? head : spouse?.sex === 'PEREMPUAN' ? spouse : undefined;
+
+  // The marriage of the head (with the spouse on the card, or a former/late spouse).
+  if (head.maritalStatus !== 'BELUM KAWIN') {
+    const adult = Math.max(...[head, spouse].filter((m) => m).map((m) => toDay(m!.birthDate) + 19 * 365));
+    const before = (firstChild ? toDay(firstChild) - 300 : asOfDay - (head.maritalStatus === 'CERAI HIDUP' ? 400 : 0));
+    const day = fromDay(before <= adult ? before : rnd.int(adult, before));
+    const marriageNumber = number('KW', day);
+    for (const m of [head, spouse]) {
+      if (!m) continue;
+      m.marriageCertificateNumber = marriageNumber;
+      m.marriageDate = day;
+    }
+    if (head.maritalStatus === 'CERAI HIDUP') {
+      const divorced = fromDay(rnd.int(Math.min(toDay(day) + 365, asOfDay), asOfDay));
+      head.divorceCertificateNumber = number('CR', divorced);
+      head.divorceDate = divorced;
+    }
+  }
+
+  for (const m of members) {
+    const age = ageOn(m.birthDate, asOf);
+    m.education = education(rnd, age, m.occupation);
+    if (m.familyRelationship === 'ANAK') {
+      m.fatherName = father?.name ?? options.parentName(rnd, 'LAKI-LAKI');
+      m.motherName = mother?.name ?? options.parentName(rnd, 'PEREMPUAN');
+    } else {
+      m.fatherName = options.parentName(rnd, 'LAKI-LAKI');
+      m.motherName = options.parentName(rnd, 'PEREMPUAN');
+    }
+    const born = toDay(m.birthDate);
+    if (m.birthDate >= '1970-01-01' ? rnd.chance(0.92) : rnd.chance(0.2)) {
+      const issued = fromDay(Math.min(asOfDay, born + rnd.int(3, m.birthDate >= '2000-01-01' ? 60 : 9000)));
+      m.birthCertificateNumber = number('LT', issued);
+      m.birthCertificateIssuedOn = issued;
+    }
+    if (m.deceased) {
+      const died = fromDay(rnd.int(Math.max(born, asOfDay - 3 * 365), asOfDay));
+      m.deathCertificateNumber = number('KM', died);
+      m.deathDate = died;
+    }
+    if (age < 17 && m.maritalStatus === 'BELUM KAWIN') m.kiaIssuedOn = fromDay(rnd.int(Math.min(asOfDay, Math.max(born + 7, toDay('2016-01-19'))), asOfDay));
+  }
+}
+
+function education(rnd: Random, age: number, occupation: string): string {
+  if (age < 5) return 'TIDAK/BELUM SEKOLAH';
+  if (age < 12) return 'BELUM TAMAT SD/SEDERAJAT';
+  if (age < 15) return 'TAMAT SD/SEDERAJAT';
+  if (age < 18) return 'SLTP/SEDERAJAT';
+  if (GRADUATE_OCCUPATIONS.has(occupation)) return rnd.chance(0.85) ? 'DIPLOMA IV/STRATA I' : 'STRATA II';
+  if (age < 22) return 'SLTA/SEDERAJAT';
+  return rnd.weighted(EDUCATION_ADULT);
 }
 
 /** Whole years between a YYYY-MM-DD birth date and a YYYY-MM-DD day. */

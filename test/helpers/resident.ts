@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { newId } from '../../src/crypto/secrets.js';
-import type { KtpElement } from '../../src/crypto/token-codec.js';
+import type { KtpElement, TokenDocument } from '../../src/crypto/token-codec.js';
 import { KTP_ELEMENTS } from '../../src/crypto/token-codec.js';
 import { accounts, devices, registrations } from '../../src/db/schema/index.js';
 import { createVerifier } from '../../src/domain/verifiers/verifiers.js';
@@ -150,12 +150,17 @@ let verifierCount = 0;
 /** A verifier straight through the domain (the admin route has its own tests). */
 export async function createTestVerifier(
   ctx: TestContext,
-  options: { name?: string; allowedElements?: readonly KtpElement[] } = {},
+  options: { name?: string; allowedElements?: readonly KtpElement[]; allowedDocuments?: readonly TokenDocument[] } = {},
 ): Promise<TestVerifier> {
   verifierCount += 1;
   const name = options.name ?? `Loket Uji ${verifierCount}`;
   const allowedElements = options.allowedElements ?? KTP_ELEMENTS;
-  const created = await createVerifier(ctx.deps, { name, allowedElements, actor: { actorType: 'system', actorId: 'test' } });
+  const created = await createVerifier(ctx.deps, {
+    name,
+    allowedElements,
+    allowedDocuments: options.allowedDocuments,
+    actor: { actorType: 'system', actorId: 'test' },
+  });
   return { ...created, name, allowedElements };
 }
 

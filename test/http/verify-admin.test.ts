@@ -60,8 +60,26 @@ describe('POST /v1/admin/verifiers', () => {
     expect((await createVerifierRequest(resident.accessToken, body)).status).toBe(401);
   });
 
+  it('takes allowedDocuments (default ["ktp"])', async () => {
+    const res = await createVerifierRequest(adminToken, { name: 'Disdik Pangkep', allowedElements: ['nik', 'name'], allowedDocuments: ['family_card', 'ktp'] });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const [row] = await ctx.deps.db.select().from(verifiers).where(eq(verifiers.id, id));
+    expect(row!.allowedDocuments).toEqual(['ktp', 'family_card']);
+    const plain = (await (await createVerifierRequest(adminToken, { name: 'Bank Y', allowedElements: ['nik'] })).json()) as { id: string };
+    const [plainRow] = await ctx.deps.db.select().from(verifiers).where(eq(verifiers.id, plain.id));
+    expect(plainRow!.allowedDocuments).toEqual(['ktp']);
+  });
+
   it('validates the body (400 invalid_request)', async () => {
-    for (const body of [{}, { name: '', allowedElements: ['nik'] }, { name: 'X', allowedElements: [] }, { name: 'X', allowedElements: ['kk'] }]) {
+    for (const body of [
+      {},
+      { name: '', allowedElements: ['nik'] },
+      { name: 'X', allowedElements: [] },
+      { name: 'X', allowedElements: ['kk'] },
+      { name: 'X', allowedElements: ['nik'], allowedDocuments: ['passport'] },
+      { name: 'X', allowedElements: ['nik'], allowedDocuments: [] },
+    ]) {
       const res = await createVerifierRequest(adminToken, body);
       expect(res.status).toBe(400);
       expect(((await res.json()) as { code: string }).code).toBe('invalid_request');
@@ -76,7 +94,7 @@ describe('npm run verifier:create', () => {
       const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
       const { stdout } = await promisify(execFile)(
         tsx,
-        ['scripts/verifier-create.ts', '--name', 'BPJS Kesehatan Pangkep', '--elements', 'nik,name,photo'],
+        ['scripts/verifier-create.ts', '--name', 'BPJS Kesehatan Pangkep', '--elements', 'nik,name,photo', '--documents', 'ktp,family_card'],
         { env: { ...process.env, DATABASE_URL: '', IKD_DATA_DIR: dataDir, NODE_ENV: 'development' } },
       );
       const apiKey = /^(ikdv_[A-Za-z0-9_-]{43})$/m.exec(stdout)?.[1];
@@ -86,7 +104,7 @@ describe('npm run verifier:create', () => {
       try {
         const rows = await database.db.select().from(verifiers);
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ name: 'BPJS Kesehatan Pangkep', apiKeyHash: sha256Hex(apiKey!), allowedElements: ['nik', 'name', 'photo'] });
+        expect(rows[0]).toMatchObject({ name: 'BPJS Kesehatan Pangkep', apiKeyHash: sha256Hex(apiKey!), allowedElements: ['nik', 'name', 'photo'], allowedDocuments: ['ktp', 'family_card'] });
       } finally {
         await database.close();
       }

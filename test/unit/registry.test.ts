@@ -18,7 +18,7 @@ import {
   seedRegistry,
   type DemoResident,
 } from '../../src/registry/seeded.js';
-import { generateSyntheticRegistry } from '../../src/registry/synthetic.js';
+import { ageOn, generateSyntheticRegistry } from '../../src/registry/synthetic.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const SEED = 'registry-test';
@@ -163,9 +163,10 @@ describe('createSeededRegistry', () => {
 
   it('returns a family card with its members in KK order', async () => {
     const card = await registry.familyCard('7310041503129001');
-    expect(card).toEqual({
+    expect(card).toMatchObject({
       kk: '7310041503129001',
       headNik: '7310041207859001',
+      issuedOn: '2012-03-15',
       address: {
         street: 'JL. SULTAN HASANUDDIN NO. 27',
         rt: '002',
@@ -176,9 +177,9 @@ describe('createSeededRegistry', () => {
         province: 'SULAWESI SELATAN',
       },
       members: [
-        { nik: '7310041207859001', name: 'MUHAMMAD ARIF', relationship: 'KEPALA KELUARGA' },
+        { nik: '7310041207859001', name: 'MUHAMMAD ARIF', relationship: 'KEPALA KELUARGA', sex: 'LAKI-LAKI' },
         { nik: '7310044901909001', name: 'HASNAWATI', relationship: 'ISTRI' },
-        { nik: '7310040209149001', name: 'MUHAMMAD FAHRI', relationship: 'ANAK' },
+        { nik: '7310040209149001', name: 'MUHAMMAD FAHRI', relationship: 'ANAK', fatherName: 'MUHAMMAD ARIF', motherName: 'HASNAWATI' },
       ],
     });
     expect(await registry.familyCard('0000000000000000')).toBeNull();
@@ -189,6 +190,62 @@ describe('createSeededRegistry', () => {
     const card = await registry.familyCard(family.card.kk);
     expect(card?.headNik).toBe(family.members[0]!.nik);
     expect(card?.members.map((m) => m.nik)).toEqual(family.members.map((m) => m.nik));
+  });
+
+  it('gives every family consistent civil records (shared marriage certificate, parents on the KK, KIA, death, divorce)', () => {
+    const families = generateSyntheticRegistry({ count: 3000, seed: SEED });
+    let couples = 0;
+    let divorced = 0;
+    let deceased = 0;
+    let kia = 0;
+    for (const { members } of families) {
+      const [head, ...rest] = members;
+      const spouse = rest.find((m) => m.familyRelationship === 'ISTRI' || m.familyRelationship === 'SUAMI');
+      if (spouse) {
+        couples++;
+        expect(spouse.marriageCertificateNumber).toBeTruthy();
+        expect(spouse.marriageCertificateNumber).toBe(head!.marriageCertificateNumber);
+        expect(spouse.marriageDate).toBe(head!.marriageDate);
+      }
+      for (const m of members) {
+        expect(m.education).toBeTruthy();
+        expect(m.fatherName).toBeTruthy();
+        expect(m.motherName).toBeTruthy();
+        expect(Boolean(m.marriageCertificateNumber), m.nik).toBe(m.familyRelationship === 'KEPALA KELUARGA' ? m.maritalStatus !== 'BELUM KAWIN' : Boolean(spouse && m === spouse));
+        expect(Boolean(m.divorceCertificateNumber)).toBe(m.maritalStatus === 'CERAI HIDUP' && m.familyRelationship === 'KEPALA KELUARGA');
+        expect(Boolean(m.deathCertificateNumber)).toBe(m.deceased);
+        const minor = ageOn(m.birthDate, '2025-12-31') < 17 && m.maritalStatus === 'BELUM KAWIN';
+        expect(Boolean(m.kiaIssuedOn)).toBe(minor);
+        if (m.divorceCertificateNumber) divorced++;
+        if (m.deceased) deceased++;
+        if (m.kiaIssuedOn) kia++;
+        if (m.familyRelationship === 'ANAK') {
+          const parents = [head!, spouse].filter(Boolean).map((p) => p!.name);
+          expect(parents.some((p) => p === m.fatherName || p === m.motherName), m.nik).toBe(true);
+          if (head!.marriageDate && spouse) expect(head!.marriageDate < m.birthDate).toBe(true);
+        }
+      }
+    }
+    expect(couples).toBeGreaterThan(100);
+    expect(divorced).toBeGreaterThan(5);
+    expect(deceased).toBeGreaterThan(5);
+    expect(kia).toBeGreaterThan(100);
+    // Deterministic: the same seed gives the same certificate numbers.
+    const again = generateSyntheticRegistry({ count: 3000, seed: SEED });
+    expect(again.at(-1)!.members.map((m) => m.marriageCertificateNumber)).toEqual(families.at(-1)!.members.map((m) => m.marriageCertificateNumber));
+  });
+
+  it('reads a resident\'s civil record and the demo family\'s documents', async () => {
+    const husband = await registry.civilRecord('7310041207859001');
+    const wife = await registry.civilRecord('7310044901909001');
+    const child = await registry.civilRecord('7310040209149001');
+    expect(husband?.marriageCertificate?.number).toMatch(/^7310-KW-\d{8}-9\d{3}$/);
+    expect(wife?.marriageCertificate).toEqual(husband?.marriageCertificate);
+    expect(child?.kia).toEqual({ number: '7310040209149001', issuedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(child?.fatherName).toBe('MUHAMMAD ARIF');
+    expect((await registry.civilRecord('7310062005419001'))?.deathCertificate?.number).toMatch(/-KM-/);
+    expect((await registry.civilRecord('7372032511799001'))?.divorceCertificate?.number).toMatch(/-CR-/);
+    expect(await registry.civilRecord('0000000000000000')).toBeNull();
   });
 
   it('keeps the demo rows consistent with the demo list and the region table', () => {

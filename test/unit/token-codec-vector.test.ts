@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as ed from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
 import { KeyRing } from '../../src/crypto/keyring.js';
-import { decodeKtpToken, elementsToMask, type KtpElement } from '../../src/crypto/token-codec.js';
+import { decodeKtpToken, elementsToMask, encodeKtpToken, TOKEN_DOCUMENTS, type KtpElement } from '../../src/crypto/token-codec.js';
 
 interface Vector {
   keys: { kid: string; ed25519Seed: string; aes256: string; jwk: { x: string; kid: string } };
@@ -92,6 +92,76 @@ describe('docs/token-format.md test vector', () => {
       kid: vector.keys.kid,
       expiresAt: new Date(vector.plaintext.expiresAt),
       elements: vector.plaintext.elements,
+      document: 'ktp',
     });
+  });
+});
+
+interface DocumentVector {
+  plaintext: { tokenId: string; document: string; documentByte: string; elements: KtpElement[]; elementMask: string; expiresAt: string; expiry: number };
+  iv: string;
+  aad: string;
+  ciphertext: string;
+  tag: string;
+  signature: string;
+  bytes: string;
+  length: number;
+  token: string;
+}
+
+const block2 = /### Test vector \(version 2\)[\s\S]*?```json\n([\s\S]*?)\n```/.exec(doc);
+const vector2 = JSON.parse(block2![1]!) as DocumentVector;
+
+describe('docs/token-format.md version-2 (document) test vector', () => {
+  it('has the version-2 layout: 116 bytes, the signature over bytes 0…51', () => {
+    const header = new Uint8Array(9);
+    header[0] = 0x02;
+    header.set(hex(vector.keys.kid), 1);
+    new DataView(header.buffer).setUint32(5, Date.parse(vector2.plaintext.expiresAt) / 1000);
+    expect(toHex(header)).toBe(vector2.aad);
+    expect(vector2.bytes).toBe(vector2.aad + vector2.iv + vector2.ciphertext + vector2.tag + vector2.signature);
+    expect(hex(vector2.bytes)).toHaveLength(116);
+    expect(hex(vector2.ciphertext)).toHaveLength(15);
+    expect(TOKEN_DOCUMENTS.indexOf(vector2.plaintext.document as never)).toBe(Number(vector2.plaintext.documentByte));
+  });
+
+  it('verifies with @noble/ed25519 from the JWK alone', async () => {
+    const bytes = hex(vector2.bytes);
+    const publicKey = b64url(vector.keys.jwk.x);
+    expect(await ed.verifyAsync(hex(vector2.signature), bytes.subarray(0, 52), publicKey)).toBe(true);
+    expect(toHex(await ed.signAsync(bytes.subarray(0, 52), b64url(vector.keys.ed25519Seed)))).toBe(vector2.signature);
+    const altered = bytes.slice(0, 52);
+    altered[0] = 0x01;
+    expect(await ed.verifyAsync(hex(vector2.signature), altered, publicKey)).toBe(false);
+  });
+
+  it('decrypts with WebCrypto to token id | document | mask', async () => {
+    const key = await crypto.subtle.importKey('raw', b64url(vector.keys.aes256), 'AES-GCM', false, ['decrypt']);
+    const params = { name: 'AES-GCM', iv: hex(vector2.iv), additionalData: hex(vector2.aad), tagLength: 128 };
+    const plaintext = new Uint8Array(await crypto.subtle.decrypt(params, key, hex(vector2.ciphertext + vector2.tag)));
+    expect(toHex(plaintext)).toBe(vector2.plaintext.tokenId + vector2.plaintext.documentByte.slice(2) + vector2.plaintext.elementMask.slice(2));
+  });
+
+  it('is the base45 of the bytes, the service decodes it, and encodes documents as version 2 and KTP as version 1', () => {
+    expect(base45(hex(vector2.bytes))).toBe(vector2.token);
+    expect(vector2.token).toHaveLength(174);
+    const ring = new KeyRing({
+      current: vector.keys.kid,
+      keys: [{ kid: vector.keys.kid, createdAt: '2026-11-23T00:00:00Z', ed25519: vector.keys.ed25519Seed, aes: vector.keys.aes256 }],
+    });
+    expect(decodeKtpToken(ring, vector2.token)).toEqual({
+      ok: true,
+      tokenId: vector2.plaintext.tokenId,
+      kid: vector.keys.kid,
+      expiresAt: new Date(vector2.plaintext.expiresAt),
+      elements: vector2.plaintext.elements,
+      document: 'family_card',
+    });
+    const claims = { tokenId: hex(vector2.plaintext.tokenId), elements: vector2.plaintext.elements, expiresAt: new Date(vector2.plaintext.expiresAt) };
+    for (const document of TOKEN_DOCUMENTS) {
+      const { token } = encodeKtpToken(ring, { ...claims, document });
+      expect(token).toHaveLength(document === 'ktp' ? 173 : 174);
+      expect(decodeKtpToken(ring, token)).toMatchObject({ ok: true, document });
+    }
   });
 });

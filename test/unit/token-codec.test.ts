@@ -20,14 +20,15 @@ const issue = (ring = keys, elements: readonly KtpElement[] = ['nik', 'name', 'p
   encodeKtpToken(ring, { tokenId: randomBytes(12), elements, expiresAt }).token;
 
 /** Re-seals and re-signs hand-made bytes with the ring's current key, to reach the checks behind the crypto. */
-function forge(ring: KeyRing, mutate: (header: Uint8Array, plaintext: Uint8Array) => void): string {
+function forge(ring: KeyRing, mutate: (header: Uint8Array, plaintext: Uint8Array) => void, version = 1): string {
   const header = new Uint8Array(9);
-  header[0] = 1;
+  header[0] = version;
   header.set(ring.kidBytes(), 1);
   new DataView(header.buffer).setUint32(5, expiresAt.getTime() / 1000);
-  const plaintext = new Uint8Array(14);
+  const plaintext = new Uint8Array(version === 2 ? 15 : 14);
   plaintext.set(randomBytes(12));
-  plaintext[13] = 1;
+  plaintext[plaintext.length - 1] = 1;
+  if (version === 2) plaintext[12] = 1;
   mutate(header, plaintext);
   const box = ring.seal(plaintext, header);
   const signed = new Uint8Array([...header, ...box.iv, ...box.ciphertext, ...box.tag]);
@@ -45,6 +46,7 @@ describe('KTP token codec', () => {
       kid,
       expiresAt,
       elements: ['nik', 'address', 'photo'],
+      document: 'ktp',
     });
     const all = decodeKtpToken(keys, issue(keys, KTP_ELEMENTS));
     expect(all.ok && all.elements).toEqual([...KTP_ELEMENTS]);
@@ -68,13 +70,14 @@ describe('KTP token codec', () => {
     expect(Buffer.from(a.subarray(9, 21)).equals(Buffer.from(b.subarray(9, 21)))).toBe(false);
   });
 
-  it('refuses every single-byte change anywhere in the envelope', () => {
-    const bytes = base45Decode(issue())!;
+  it('refuses every single-byte change anywhere in the envelope, of a KTP and of a document token', () => {
+    for (const bytes of [base45Decode(issue())!, base45Decode(encodeKtpToken(keys, { tokenId: randomBytes(12), elements: ['nik'], expiresAt, document: 'kia' }).token)!]) {
     for (let i = 0; i < bytes.length; i++) {
       const tampered = bytes.slice();
       tampered[i] = tampered[i]! ^ 0x01;
       const result = decodeKtpToken(keys, base45Encode(tampered));
       expect(result.ok, `byte ${i}`).toBe(false);
+    }
     }
   });
 
@@ -85,7 +88,14 @@ describe('KTP token codec', () => {
       const r = decodeKtpToken(keys, t);
       return r.ok ? 'ok' : `${r.error}:${r.reason}`;
     };
-    expect(reason(forge(keys, (h) => (h[0] = 2)))).toBe('token_invalid:version');
+    expect(reason(forge(keys, (h) => (h[0] = 3)))).toBe('token_invalid:version');
+    // A version-2 (document) token: 116 bytes; the version byte and the length must agree.
+    expect(reason(forge(keys, () => {}, 2))).toBe('ok');
+    expect(reason(forge(keys, (h) => (h[0] = 2)))).toBe('token_invalid:length');
+    expect(reason(forge(keys, (h) => (h[0] = 1), 2))).toBe('token_invalid:length');
+    // Its document byte: 0 (what version 1 means) and unknown types are refused.
+    expect(reason(forge(keys, (_h, p) => (p[12] = 0), 2))).toBe('token_invalid:document');
+    expect(reason(forge(keys, (_h, p) => (p[12] = 7), 2))).toBe('token_invalid:document');
     expect(reason(issue(new KeyRing(generateKeyRing())))).toBe('token_invalid:kid');
     const flippedCiphertext = bytes.slice();
     flippedCiphertext[25] = flippedCiphertext[25]! ^ 0x80;
@@ -102,7 +112,8 @@ describe('KTP token codec', () => {
     expect(reason(token.slice(0, -2))).toBe('token_invalid:length');
     expect(reason(token + '0')).toBe('token_invalid:length');
     expect(reason(token + '000')).toBe('token_invalid:length');
-    expect(reason(` ${token}`)).toBe('token_invalid:length');
+    // 174 characters is a version-2 token's length: it gets past the length gate and fails as base45.
+    expect(reason(` ${token}`)).toBe('token_invalid:format');
     expect(reason(token.slice(0, -1) + 'a')).toBe('token_invalid:format');
     expect(reason(token.slice(0, -3) + ':::')).toBe('token_invalid:format');
   });

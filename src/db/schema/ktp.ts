@@ -1,4 +1,5 @@
 /** KTP digital: QR tokens, verifiers (public-service counters) and the access log residents read. */
+import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -12,6 +13,8 @@ export const ktpTokens = pgTable(
     kid: text('kid').notNull(),
     /** The elements the resident chose to disclose. */
     elements: text('elements').array().notNull(),
+    /** Which document the QR stands for (docs/token-format.md, version 2); 'ktp' for a KTP QR. */
+    document: text('document').notNull().default('ktp'),
     issuedAt: ts('issued_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
     usedAt: ts('used_at'),
@@ -29,6 +32,8 @@ export const verifiers = pgTable(
     /** SHA-256 of the API key, hex; the key itself is shown once. */
     apiKeyHash: text('api_key_hash').notNull(),
     allowedElements: text('allowed_elements').array().notNull(),
+    /** The document types this counter may receive (API.md Part 2); a KTP-only counter by default. */
+    allowedDocuments: text('allowed_documents').array().notNull().default(sql`'{ktp}'`),
     status: text('status', { enum: ['active', 'revoked'] }).notNull(),
     createdBy: text('created_by'),
     createdAt: ts('created_at').notNull(),
@@ -46,9 +51,11 @@ export const accessLog = pgTable(
     accountId: text('account_id'),
     verifierId: text('verifier_id').notNull(),
     outcome: text('outcome', {
-      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive'],
+      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose'],
     }).notNull(),
     elements: text('elements').array().notNull(),
+    /** The document of a document QR; null for a KTP QR or an unreadable token. */
+    document: text('document'),
     counter: text('counter'),
   },
   (t) => [index('access_log_account_idx').on(t.accountId, t.seq)],

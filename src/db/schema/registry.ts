@@ -36,6 +36,23 @@ export const registryResidents = pgTable(
     /** SHDK (status hubungan dalam keluarga): KEPALA KELUARGA, ISTRI, ANAK, ORANG TUA, … */
     familyRelationship: text('family_relationship').notNull(),
     familyOrder: smallint('family_order').notNull(),
+    // Civil-registry facts (issue #11); null where the resident has no such document. Nullable so rows seeded
+    // before migration 0006 stay valid.
+    education: text('education'),
+    fatherName: text('father_name'),
+    motherName: text('mother_name'),
+    birthCertificateNumber: text('birth_certificate_number'),
+    birthCertificateIssuedOn: date('birth_certificate_issued_on', { mode: 'string' }),
+    /** A married couple shares one marriage certificate (same number and date on both rows). */
+    marriageCertificateNumber: text('marriage_certificate_number'),
+    marriageDate: date('marriage_date', { mode: 'string' }),
+    divorceCertificateNumber: text('divorce_certificate_number'),
+    divorceDate: date('divorce_date', { mode: 'string' }),
+    /** On the deceased resident's own row; the family sees it through the shared KK. */
+    deathCertificateNumber: text('death_certificate_number'),
+    deathDate: date('death_date', { mode: 'string' }),
+    /** Kartu Identitas Anak (children under 17); its number is the NIK. */
+    kiaIssuedOn: date('kia_issued_on', { mode: 'string' }),
   },
   (t) => [index('registry_residents_kk_idx').on(t.kk, t.familyOrder)],
 );

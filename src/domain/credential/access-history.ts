@@ -10,8 +10,10 @@ export const HISTORY_PAGE_SIZE = 20;
 export interface AccessHistoryItem {
   at: string;
   verifier: { id: string; name: string };
-  outcome: 'verified' | 'expired' | 'already_used' | 'revoked' | 'account_inactive';
+  outcome: 'verified' | 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'not_allowed' | 'nothing_to_disclose';
   elements: string[];
+  /** The document of a document QR (absent for a KTP QR). */
+  document?: string;
 }
 
 // The cursor is opaque to clients; it only ever pages through the caller's own rows, so it needs no signature.
@@ -37,6 +39,7 @@ export async function listAccessHistory(
       at: accessLog.at,
       outcome: accessLog.outcome,
       elements: accessLog.elements,
+      document: accessLog.document,
       verifierId: verifiers.id,
       verifierName: verifiers.name,
     })
@@ -53,6 +56,7 @@ export async function listAccessHistory(
       // 'invalid' rows carry no account, so they never reach a resident's history.
       outcome: r.outcome as AccessHistoryItem['outcome'],
       elements: r.elements,
+      ...(r.document && r.document !== 'ktp' ? { document: r.document } : {}),
     })),
     nextCursor: rows.length > HISTORY_PAGE_SIZE ? encodeCursor(page[page.length - 1]!.seq) : null,
   };

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { renderQrPngDataUrl, renderQrSvg } from '../../crypto/qr.js';
-import { encodeKtpToken, KTP_ELEMENTS, type KtpElement } from '../../crypto/token-codec.js';
+import { encodeKtpToken, KTP_ELEMENTS, type KtpElement, type TokenDocument } from '../../crypto/token-codec.js';
 import { preparedStatement } from '../../db/prepared.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { accounts, ktpTokens, rateLimits } from '../../db/schema/index.js';
@@ -50,7 +50,14 @@ export const residentTokenCredential = (accessToken: string): ResidentTokenCrede
  */
 export async function issueKtpToken(
   deps: Deps,
-  input: { credential: ResidentTokenCredential; pin: string; elements?: readonly KtpElement[]; format?: QrFormat },
+  input: {
+    credential: ResidentTokenCredential;
+    pin: string;
+    elements?: readonly KtpElement[];
+    format?: QrFormat;
+    /** A document QR (POST /v1/me/documents/{type}/qr); the caller has checked that the holder has it. */
+    document?: TokenDocument;
+  },
 ): Promise<IssuedKtpToken> {
   const { db, clock, keys } = deps;
   const now = clock.now();
@@ -85,7 +92,8 @@ export async function issueKtpToken(
   const tokenId = randomBytes(12);
   // Whole seconds (the envelope's expiry is uint32 seconds), never longer than 90 s.
   const expiresAt = new Date((Math.floor(now.getTime() / 1000) + KTP_TOKEN_TTL_SECONDS) * 1000);
-  const { token, kid } = encodeKtpToken(keys, { tokenId, elements, expiresAt });
+  const document = input.document ?? 'ktp';
+  const { token, kid } = encodeKtpToken(keys, { tokenId, elements, expiresAt, document });
 
   const store = preparedStatement(db, 'ktp_token_issue', () => {
     const account = sql.placeholder('accountId');
@@ -99,16 +107,16 @@ export async function issueKtpToken(
                  where account_id = ${account} and issued_at > ${at} - ${sql.raw(`interval '${KTP_TOKEN_TTL_SECONDS} seconds'`)}
                    and used_at is null and revoked_at is null and expires_at > ${at}
                ), stored as (
-                 insert into ${ktpTokens} (id, account_id, kid, elements, issued_at, expires_at)
+                 insert into ${ktpTokens} (id, account_id, kid, elements, document, issued_at, expires_at)
                  values (${sql.placeholder('id')}, ${account}, ${sql.placeholder('kid')}, ${sql.placeholder('elements')}::text[],
-                         ${at}, ${sql.placeholder('expiresAt')}::timestamptz)
+                         ${sql.placeholder('document')}, ${at}, ${sql.placeholder('expiresAt')}::timestamptz)
                )
                -- This transaction only (is_local): commit without waiting for the WAL flush. See the function's comment.
                select set_config('synchronous_commit', 'off', true)`;
   });
   // The elements as an array literal: they come from the fixed KTP_ELEMENTS list, so no quoting is needed.
   // Timestamps as ISO text: drizzle turns off postgres.js's Date serializer for raw SQL.
-  await store({ accountId, now: now.toISOString(), id: tokenId.toString('hex'), kid, elements: `{${elements.join(',')}}`, expiresAt: expiresAt.toISOString() });
+  await store({ accountId, now: now.toISOString(), id: tokenId.toString('hex'), kid, elements: `{${elements.join(',')}}`, document, expiresAt: expiresAt.toISOString() });
 
   const format = input.format ?? 'svg';
   return {

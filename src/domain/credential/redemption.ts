@@ -1,17 +1,20 @@
 /**
- * A counter redeems a KTP token (POST /v1/verify): decode and check it in memory, then ONE prepared statement
- * authenticates the verifier, marks the token used (only if unused, unrevoked, unexpired, its holder active) and
- * writes the access-log row. Failures are classified and logged too, invalid tokens with no account.
+ * A counter redeems a KTP or document token (POST /v1/verify): decode and check it in memory, then ONE prepared
+ * statement authenticates the verifier, marks the token used (only if unused, unrevoked, unexpired, its holder
+ * active, its document one the verifier may receive, and for a KTP token at least one element the verifier may see)
+ * and writes the access-log row. Failures are classified and logged too, invalid tokens with no account; a token
+ * refused for its document or for having nothing to disclose stays unused, for a counter that may receive it.
  */
 import { sql } from 'drizzle-orm';
 import { sha256Hex } from '../../crypto/secrets.js';
-import { decodeKtpToken, type KtpElement } from '../../crypto/token-codec.js';
+import { decodeKtpToken, type KtpElement, type TokenDocument } from '../../crypto/token-codec.js';
 import { preparedStatement } from '../../db/prepared.js';
 import { accessLog, accounts, ktpTokens, verifiers } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { KtpFields } from '../../registry/port.js';
+import { documentOf } from '../holder/documents.js';
 import { stampedPhotoDataUrl } from './photo.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
@@ -24,13 +27,22 @@ export interface VerifierCredential {
 
 export type DisclosedResident = Partial<KtpFields>;
 
+export interface DisclosedDocument {
+  type: TokenDocument;
+  number: string;
+  issuedOn: string;
+  fields: Record<string, unknown>;
+}
+
 export interface Verification {
   verifiedAt: string;
+  /** Only for a document token; a KTP token's answer is as before documents existed. */
+  document?: DisclosedDocument;
   resident: DisclosedResident;
   photo?: string;
 }
 
-type Outcome = 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'invalid';
+type Outcome = 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'invalid' | 'not_allowed' | 'nothing_to_disclose';
 
 const OUTCOME_ERROR = {
   expired: 'token_expired',
@@ -38,6 +50,8 @@ const OUTCOME_ERROR = {
   revoked: 'token_revoked',
   account_inactive: 'account_inactive',
   invalid: 'token_invalid',
+  not_allowed: 'document_not_allowed',
+  nothing_to_disclose: 'nothing_to_disclose',
 } as const;
 
 export async function redeemKtpToken(
@@ -62,7 +76,7 @@ export async function redeemKtpToken(
   }>(db, 'ktp_token_redeem', () => {
     const at = sql`${sql.placeholder('now')}::timestamptz`;
     return sql`with v as (
-                 select id, name, allowed_elements from ${verifiers}
+                 select id, name, allowed_elements, allowed_documents from ${verifiers}
                  where api_key_hash = ${sql.placeholder('apiKeyHash')} and status = 'active'
                ), r as (
                  update ${ktpTokens} t set used_at = ${at}, used_by = v.id
@@ -70,11 +84,13 @@ export async function redeemKtpToken(
                  where t.id = ${sql.placeholder('tokenId')} and t.used_at is null and t.revoked_at is null
                    and t.expires_at > ${sql.placeholder('notBefore')}::timestamptz
                    and a.id = t.account_id and a.status = 'active' and (a.locked_until is null or a.locked_until <= ${at})
-                 returning t.id, t.account_id, a.nik,
+                   and t.document = any(v.allowed_documents)
+                   and (t.document <> 'ktp' or t.elements && v.allowed_elements)
+                 returning t.id, t.account_id, a.nik, t.document,
                    array(select e from unnest(t.elements) e where e = any(v.allowed_elements)) as disclosed
                ), logged as (
-                 insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter)
-                 select ${at}, r.id, r.account_id, v.id, 'verified', r.disclosed, ${sql.placeholder('counter')} from r, v
+                 insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
+                 select ${at}, r.id, r.account_id, v.id, 'verified', r.disclosed, ${sql.placeholder('counter')}, r.document from r, v
                )
                select v.id as verifier_id, v.name as verifier_name, r.account_id, r.nik, r.disclosed
                from v left join r on true`;
@@ -89,28 +105,59 @@ export async function redeemKtpToken(
   });
   if (!row) throw new AppError('verifier_unauthorized');
   if (!row.account_id || !row.nik || !row.disclosed) {
-    const failure = await classifyFailure(deps, decoded.tokenId, now);
-    await logFailure(deps, { verifier: input.verifier, tokenId: decoded.tokenId, accountId: failure.accountId, outcome: failure.outcome, counter, now });
+    const failure = await classifyFailure(deps, decoded.tokenId, input.verifier, now);
+    await logFailure(deps, {
+      verifier: input.verifier,
+      tokenId: decoded.tokenId,
+      accountId: failure.accountId,
+      outcome: failure.outcome,
+      counter,
+      now,
+      document: failure.accountId ? decoded.document : null,
+    });
     throw new AppError(OUTCOME_ERROR[failure.outcome]);
   }
 
   const disclosed = row.disclosed as KtpElement[];
-  deps.logger.debug('ktp token redeemed', { verifierId: row.verifier_id, accountId: row.account_id, elements: disclosed });
-  return {
-    verifiedAt: now.toISOString(),
-    ...(await disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now })),
-  };
+  deps.logger.debug('ktp token redeemed', { verifierId: row.verifier_id, accountId: row.account_id, elements: disclosed, document: decoded.document });
+  const [shown, document] = await Promise.all([
+    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now }),
+    decoded.document === 'ktp' ? null : disclosedDocument(deps, row.nik, decoded.document),
+  ]);
+  return { verifiedAt: now.toISOString(), ...(document ? { document } : {}), ...shown };
+}
+
+/** The document as the registry has it now; the token was the holder's consent to show it. */
+async function disclosedDocument(deps: Pick<Deps, 'registry'>, nik: string, type: TokenDocument): Promise<DisclosedDocument> {
+  const found = await documentOf(deps.registry, nik, type);
+  return { type: found.type, number: found.number, issuedOn: found.issuedOn, fields: found.fields };
 }
 
 /** Why the redemption statement changed nothing, from the token's and its holder's state right after it. */
-async function classifyFailure(deps: Pick<Deps, 'db'>, tokenId: string, now: Date): Promise<{ outcome: Outcome; accountId: string | null }> {
-  const [t] = await queryRows<{ account_id: string; used: boolean; revoked: boolean; expired: boolean; holder_active: boolean }>(
+async function classifyFailure(
+  deps: Pick<Deps, 'db'>,
+  tokenId: string,
+  verifier: VerifierCredential,
+  now: Date,
+): Promise<{ outcome: Outcome; accountId: string | null }> {
+  const [t] = await queryRows<{
+    account_id: string;
+    used: boolean;
+    revoked: boolean;
+    expired: boolean;
+    holder_active: boolean;
+    document_allowed: boolean;
+    something_to_disclose: boolean;
+  }>(
     deps.db,
     sql`select t.account_id, t.used_at is not null as used, t.revoked_at is not null as revoked,
                t.expires_at <= ${new Date(now.getTime() - EXPIRY_TOLERANCE_MS).toISOString()}::timestamptz as expired,
                coalesce(a.status = 'active' and (a.locked_until is null or a.locked_until <= ${now.toISOString()}::timestamptz), false)
-                 as holder_active
+                 as holder_active,
+               coalesce(t.document = any(v.allowed_documents), false) as document_allowed,
+               coalesce(t.document <> 'ktp' or t.elements && v.allowed_elements, false) as something_to_disclose
         from ${ktpTokens} t left join ${accounts} a on a.id = t.account_id
+          left join ${verifiers} v on v.api_key_hash = ${verifier.apiKeyHash} and v.status = 'active'
         where t.id = ${tokenId}`,
   );
   // Signed by us but unknown to the database (issued elsewhere, or the row is gone): not a token we can honour.
@@ -123,19 +170,32 @@ async function classifyFailure(deps: Pick<Deps, 'db'>, tokenId: string, now: Dat
         ? 'expired'
         : !t.holder_active
           ? 'account_inactive'
-          : 'already_used'; // nothing left to block it: another counter's redemption was in flight
+          : !t.document_allowed
+            ? 'not_allowed'
+            : !t.something_to_disclose
+              ? 'nothing_to_disclose'
+              : 'already_used'; // nothing left to block it: another counter's redemption was in flight
   return { outcome, accountId: t.account_id };
 }
 
 /** Logs a refused attempt; the statement also authenticates the verifier (no row: 401, nothing logged). */
 async function logFailure(
   deps: Pick<Deps, 'db'>,
-  entry: { verifier: VerifierCredential; tokenId: string | null; accountId: string | null; outcome: Outcome; counter: string | null; now: Date },
+  entry: {
+    verifier: VerifierCredential;
+    tokenId: string | null;
+    accountId: string | null;
+    outcome: Outcome;
+    counter: string | null;
+    now: Date;
+    document?: TokenDocument | null;
+  },
 ): Promise<void> {
   const logged = await queryRows<{ verifier_id: string }>(
     deps.db,
-    sql`insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter)
-        select ${entry.now.toISOString()}::timestamptz, ${entry.tokenId}, ${entry.accountId}, id, ${entry.outcome}, '{}', ${entry.counter}
+    sql`insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
+        select ${entry.now.toISOString()}::timestamptz, ${entry.tokenId}, ${entry.accountId}, id, ${entry.outcome}, '{}', ${entry.counter},
+               ${entry.document ?? null}
         from ${verifiers} where api_key_hash = ${entry.verifier.apiKeyHash} and status = 'active'
         returning verifier_id`,
   );

@@ -1,7 +1,7 @@
 /** Admin: creating verifiers (public-service counters) and their API keys. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
+import { KTP_ELEMENTS, TOKEN_DOCUMENTS } from '../../crypto/token-codec.js';
 import { createVerifier } from '../../domain/verifiers/verifiers.js';
 import { currentOperator, requireOperator } from '../auth/operator.js';
 import type { AppEnv } from '../context.js';
@@ -11,6 +11,7 @@ import { jsonBody } from '../validate.js';
 const newVerifierSchema = z.object({
   name: z.string().trim().min(1).max(200),
   allowedElements: z.array(z.enum(KTP_ELEMENTS)).min(1).max(KTP_ELEMENTS.length),
+  allowedDocuments: z.array(z.enum(TOKEN_DOCUMENTS)).min(1).max(TOKEN_DOCUMENTS.length).optional().describe('default ["ktp"]'),
 });
 
 export function adminVerifierRoutes() {

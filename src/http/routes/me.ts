@@ -65,8 +65,9 @@ const historySchema = z.object({
     z.object({
       at: z.string(),
       verifier: z.object({ id: z.string(), name: z.string() }),
-      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive']),
+      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose']),
       elements: z.array(z.string()),
+      document: z.string().optional().describe('the document of a document QR'),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -15,6 +15,10 @@ const verifySchema = z.object({
 
 const verificationSchema = z.object({
   verifiedAt: z.string(),
+  document: z
+    .object({ type: z.string(), number: z.string(), issuedOn: z.string(), fields: z.record(z.string(), z.unknown()) })
+    .optional()
+    .describe('only for a document QR (token version 2); the document as printed'),
   resident: z.record(z.string(), z.unknown()).describe('the elements both the token and this verifier allow'),
   photo: z.string().optional().describe('PNG data URL ≤ 160 px, the verifier name and the time burned in'),
 });
@@ -25,11 +29,13 @@ export function verifyRoutes() {
   app.post(
     '/v1/verify',
     describeRoute({
-      summary: 'Redeems a KTP QR token (single use); every attempt is written to the holder’s access log',
+      summary: 'Redeems a KTP or document QR token (single use); every attempt is written to the holder’s access log',
+      description:
+        'A document this verifier may not receive is 403 document_not_allowed, a KTP token without any element this verifier may see 403 nothing_to_disclose; neither consumes the token.',
       tags: ['verifier'],
       security: 'verifier',
       responses: { 200: { description: 'Verified', schema: verificationSchema } },
-      errors: ['verifier_unauthorized', 'token_invalid', 'token_expired', 'token_already_used', 'token_revoked', 'account_inactive'],
+      errors: ['verifier_unauthorized', 'token_invalid', 'token_expired', 'token_already_used', 'token_revoked', 'account_inactive', 'document_not_allowed', 'nothing_to_disclose'],
     }),
     requireVerifierKey(),
     jsonBody(verifySchema),

@@ -12,7 +12,7 @@ export function CounterPage(props: { lang: Lang; t: Translate; switchHref: strin
       area={t('counter.title').replace(/^IKD — /, '')}
       switchHref={props.switchHref}
       script="counter.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'counter.', 'op.sex.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'counter.', 'op.sex.', 'doc.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -53,6 +53,7 @@ export function CounterPage(props: { lang: Lang; t: Translate; switchHref: strin
             <img id="result-photo" alt={t('counter.photoAlt')} hidden />
             <dl id="result-data" class="data-list"></dl>
           </div>
+          <div id="result-document" class="result-document" hidden></div>
         </div>
         <div id="result-fail" class="result-fail" hidden>
           <p class="result-title">

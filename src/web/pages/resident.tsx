@@ -12,7 +12,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'pin.', 'delete.', 'logout.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'counter.', 'pin.', 'delete.', 'logout.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -137,6 +137,15 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <button type="button" data-tab="qr" aria-controls="tab-qr">
             {t('home.tab.qr')}
           </button>
+          <button type="button" data-tab="biodata" aria-controls="tab-biodata">
+            {t('home.tab.biodata')}
+          </button>
+          <button type="button" data-tab="family" aria-controls="tab-family">
+            {t('home.tab.family')}
+          </button>
+          <button type="button" data-tab="documents" aria-controls="tab-documents">
+            {t('home.tab.documents')}
+          </button>
           <button type="button" data-tab="history" aria-controls="tab-history">
             {t('home.tab.history')}
           </button>
@@ -213,6 +222,60 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
               {t('qr.fresh')}
             </button>
           </div>
+        </section>
+
+        <section id="tab-biodata" class="tab card" aria-labelledby="biodata-heading" hidden>
+          <h2 id="biodata-heading" tabindex={-1}>
+            {t('docs.biodata')}
+          </h2>
+          <dl id="biodata-list" class="data-list" aria-busy="true"></dl>
+          <Status id="biodata-status" />
+        </section>
+
+        <section id="tab-family" class="tab card" aria-labelledby="family-heading" hidden>
+          <h2 id="family-heading" tabindex={-1}>
+            {t('docs.family')}
+          </h2>
+          <div id="family-card" aria-busy="true"></div>
+          <Status id="family-status" />
+        </section>
+
+        <section id="tab-documents" class="tab card" aria-labelledby="documents-heading" hidden>
+          <h2 id="documents-heading" tabindex={-1}>
+            {t('docs.documents')}
+          </h2>
+          <ul id="documents-list" class="documents-list" aria-busy="true"></ul>
+          <div id="document-view" class="document-view" hidden>
+            <h3 id="document-title" tabindex={-1}></h3>
+            <div id="document-fields"></div>
+            <form id="document-qr-form" novalidate>
+              <p>{t('docs.qrLead')}</p>
+              <PinField id="document-pin" name="pin" label={t('common.pin')} hint={t('common.pinHint')} t={t} />
+              <button type="submit" class="button primary">
+                {t('qr.submit')}
+              </button>
+              <Status id="document-qr-status" />
+            </form>
+            <div id="document-qr" class="qr-show" hidden>
+              <figure class="qr-frame">
+                <img id="document-qr-image" alt={t('docs.qrAlt')} width="300" height="300" />
+              </figure>
+              <div class="countdown">
+                <span class="countdown-label" id="document-remaining-label">
+                  {t('qr.remaining')}
+                </span>
+                <span class="countdown-time" id="document-countdown" role="timer" aria-labelledby="document-remaining-label">
+                  1:30
+                </span>
+                <progress id="document-progress" max="90" value="90" aria-labelledby="document-remaining-label"></progress>
+              </div>
+              <textarea id="document-qr-text" class="visually-hidden" readonly rows={2} aria-label={t('qr.textLabel')}></textarea>
+            </div>
+            <p id="document-qr-expired" class="notice warn" hidden>
+              {t('qr.expired')}
+            </p>
+          </div>
+          <Status id="documents-status" />
         </section>
 
         <section id="tab-history" class="tab card" aria-labelledby="history-heading" hidden>

@@ -1,7 +1,8 @@
 /**
  * The public-service counter (/counter): the verifier's API key is entered once and kept in this browser's
  * localStorage (the counter's own machine); a KTP QR is scanned or pasted and redeemed with POST /v1/verify.
- * The result is a green panel with the photo and the disclosed elements, or a red one with the reason.
+ * The result is a green panel with the photo, the disclosed elements and (for a document QR) the document — a KK as
+ * its members table, a certificate as a list — or a red one with the reason.
  */
 import { api, busy, clear, clearFieldErrors, fieldError, fillDataList, formatAddress, formatDate, formatDateTime, problemMessage, say, t } from './common.js';
 import { wireScanner } from './scanner.js';
@@ -70,6 +71,89 @@ function valueOf(name, value) {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
 }
 
+/** One field of a document as text: dates formatted, an address on one line, a list of people by name. */
+function documentValue(name, value) {
+  if (value === null || value === undefined) return '';
+  if (/Date$|^issuedOn$/.test(name) && typeof value === 'string') return formatDate(value);
+  if (Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' ? [v.name, v.nik].filter(Boolean).join(' · ') : String(v))).join('; ');
+  if (name === 'headOfFamily' && typeof value === 'object') return [value.name, value.nik].filter(Boolean).join(' · ');
+  return valueOf(name, value);
+}
+
+const FIELD_LABELS = {
+  relationship: 'counter.relationship',
+  headOfFamily: 'counter.headOfFamily',
+  spouses: 'counter.spouses',
+  marriageDate: 'counter.eventDate',
+  divorceDate: 'counter.eventDate',
+  deathDate: 'counter.eventDate',
+  kk: 'doc.family_card',
+  issuedOn: 'counter.issuedOn',
+};
+const fieldLabel = (name) => {
+  const key = FIELD_LABELS[name] ?? `el.${name}`;
+  return t(key) === key ? name : t(key);
+};
+
+const MEMBER_COLUMNS = ['nik', 'name', 'relationship', 'sex', 'birthPlace', 'birthDate', 'education', 'occupation'];
+
+/** The KK's members as a table (text only, never HTML). */
+function membersTable(members) {
+  const table = document.createElement('table');
+  table.className = 'members';
+  const caption = document.createElement('caption');
+  caption.textContent = t('counter.members');
+  const head = document.createElement('tr');
+  for (const column of MEMBER_COLUMNS) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = fieldLabel(column);
+    head.append(th);
+  }
+  const body = document.createElement('tbody');
+  for (const member of members) {
+    const tr = document.createElement('tr');
+    for (const column of MEMBER_COLUMNS) {
+      const td = document.createElement('td');
+      td.textContent = documentValue(column, member[column]);
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  const thead = document.createElement('thead');
+  thead.append(head);
+  table.append(caption, thead, body);
+  return table;
+}
+
+function showDocument(doc) {
+  const box = $('result-document');
+  box.replaceChildren();
+  box.hidden = !doc;
+  if (!doc) return;
+  const heading = document.createElement('h3');
+  const titleKey = `doc.${doc.type}`;
+  heading.textContent = t(titleKey) === titleKey ? doc.type : t(titleKey);
+  const summary = document.createElement('dl');
+  summary.className = 'data-list';
+  fillDataList(summary, [
+    [t('counter.documentNumber'), doc.number],
+    [t('counter.issuedOn'), formatDate(doc.issuedOn)],
+  ]);
+  const fields = doc.fields ?? {};
+  const list = document.createElement('dl');
+  list.className = 'data-list';
+  fillDataList(
+    list,
+    Object.entries(fields)
+      // The KK's number and date are already in the summary above.
+      .filter(([name]) => name !== 'members' && !(doc.type === 'family_card' && (name === 'kk' || name === 'issuedOn')))
+      .map(([name, value]) => [fieldLabel(name), documentValue(name, value)]),
+  );
+  box.append(heading, summary, list);
+  if (Array.isArray(fields.members)) box.append(membersTable(fields.members));
+}
+
 function showResult(ok, data, problem, headers) {
   const section = $('counter-result');
   $('result-ok').hidden = !ok;
@@ -85,6 +169,7 @@ function showResult(ok, data, problem, headers) {
       }),
       [t('counter.verifiedAt'), formatDateTime(data.verifiedAt)],
     ]);
+    showDocument(data.document);
     const photo = data.photo ?? resident.photo;
     const img = $('result-photo');
     const isImage = typeof photo === 'string' && /^data:image\/(png|jpeg|webp);base64,/.test(photo);
@@ -104,7 +189,8 @@ async function verify(event) {
   const form = $('verify-form');
   clearFieldErrors(form);
   clear('verify-status');
-  const token = form.elements.token.value.trim();
+  // A token may begin with a space (a base45 character) but never ends with one: trim line ends, not a leading space.
+  const token = form.elements.token.value.replace(/^[\r\n\t]+/, '').replace(/\s+$/, '');
   const apiKey = storedKey();
   if (!apiKey) {
     say('verify-status', t('counter.needKey'), 'error');
@@ -131,6 +217,8 @@ function next() {
   $('counter-result').hidden = true;
   $('result-photo').removeAttribute('src');
   $('result-data').replaceChildren();
+  $('result-document').replaceChildren();
+  $('result-document').hidden = true;
   clear('verify-status');
   $('counter-token').focus();
 }

@@ -23,9 +23,10 @@ import {
   wireCopyButtons,
 } from './common.js';
 import { forgetDevice, loadDevice, saveDevice, updateDevice } from './keystore.js';
+import { openDocumentsTab, wireDocuments } from './app-documents.js';
 
 const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home'];
-const TABS = ['ktp', 'qr', 'history', 'settings'];
+const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'history', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -387,6 +388,7 @@ async function openTab(name, { focus = true } = {}) {
   if (focus) $(`tab-${name}`).querySelector('h2')?.focus();
   if (name === 'ktp' && !ktpLoaded) await loadKtp();
   if (name === 'history') await loadHistory(true);
+  await openDocumentsTab(name, authed);
   if (name === 'qr' && !$('qr-form').hidden) $('qr-pin').focus();
 }
 
@@ -654,6 +656,7 @@ async function start() {
   $('register-form').addEventListener('submit', submitRegistration);
   $('login-form').addEventListener('submit', submitLogin);
   $('qr-form').addEventListener('submit', submitQr);
+  wireDocuments(authed);
   $('pin-form').addEventListener('submit', submitPinChange);
   $('delete-form').addEventListener('submit', submitDelete);
   $('qr-fresh').addEventListener('click', offerFreshQr);
