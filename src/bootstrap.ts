@@ -1,7 +1,7 @@
 /** Node only: builds Deps from a Config — database (PGlite or PostgreSQL), migrations, keys, registry. */
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import type { Config } from './config.js';
+import { ensurePrivateDir, removeGroupAndOtherAccess, restrictNewFiles } from './data-dir.js';
 import { loadKeyRing } from './crypto/keyring-file.js';
 import { loadPinPepper } from './crypto/pepper-file.js';
 import { createPinHasher } from './crypto/pin.js';
@@ -15,8 +15,11 @@ import { createSeededRegistry } from './registry/seeded.js';
 
 export async function openDatabase(config: Config): Promise<Database> {
   if (config.databaseUrl) return createPostgresDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  restrictNewFiles();
+  await ensurePrivateDir(config.dataDir);
   const dir = join(config.dataDir, 'pgdata');
-  await mkdir(dir, { recursive: true });
+  await ensurePrivateDir(dir);
+  await removeGroupAndOtherAccess(dir);
   return createPgliteDatabase(dir);
 }
 

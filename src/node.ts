@@ -28,9 +28,12 @@ async function main() {
   // The outbox delivers e-mails written by any process; SKIP LOCKED lets every process run one.
   const outboxWorker = createOutboxWorker(deps, transportFor(config, logger));
   outboxWorker.start(1000);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     logger.info('IKD service listening', {
-      url: `http://localhost:${info.port}`,
+      host: config.host,
+      port: info.port,
+      url: `http://${host}:${info.port}`,
       database: deps.database.kind,
       devMode: config.devMode,
       startupMs: Math.round(performance.now() - started),
