@@ -5,6 +5,8 @@ import { ensurePrivateDir, removeGroupAndOtherAccess, restrictNewFiles } from '.
 import { loadKeyRing } from './crypto/keyring-file.js';
 import { loadPinPepper } from './crypto/pepper-file.js';
 import { createPinHasher } from './crypto/pin.js';
+import { createSecretBox } from './crypto/secret-box.js';
+import { sealPlainTotpSecrets } from './domain/operators/operators.js';
 import { applyMigrations } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
@@ -30,6 +32,9 @@ export async function buildNodeDeps(config: Config, logger: Logger, clock: Clock
   const pepper = await loadPinPepper(config);
   const hasher = createPinHasher(pepper);
   logger.info('key ring loaded', { source, kids: ring.kids, currentKid: ring.currentKid });
+  const secrets = createSecretBox(pepper);
+  const sealed = await sealPlainTotpSecrets({ db: database.db, secrets });
+  if (sealed > 0) logger.info('TOTP secrets sealed at rest', { operators: sealed });
   return {
     config,
     database,
@@ -40,6 +45,7 @@ export async function buildNodeDeps(config: Config, logger: Logger, clock: Clock
     registry: createSeededRegistry(database.db),
     pins: hasher,
     passwords: hasher,
+    secrets,
     pepper,
   };
 }

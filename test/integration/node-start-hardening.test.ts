@@ -2,12 +2,14 @@
  * Issue #15 points 5 and 6: a fresh development start keeps the data dir to its owner (0700, files 0600, PGlite's
  * files included) and listens on loopback only unless HOST says otherwise, saying where in its log.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../src/crypto/totp.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 let parent: string;
@@ -121,5 +123,25 @@ describe('a development start', () => {
     } finally {
       await stopService(service.child);
     }
+  }, 180_000);
+
+  it('operators log in with their TOTP after npm run keys:rotate (the TOTP key is not in the rotating ring)', async () => {
+    const creds = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8')) as { operator: { username: string; password: string; totpSecret: string } };
+    await promisify(execFile)(TSX, ['scripts/keys-rotate.ts'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, IKD_DATA_DIR: dataDir } });
+    const port = await freePort();
+    const service = await startService(port);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/operator/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: creds.operator.username, password: creds.operator.password, otp: await totpCode(creds.operator.totpSecret, new Date()) }),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await stopService(service.child);
+    }
+    // And the secret is nowhere in the database files in clear.
+    const { stdout } = await promisify(execFile)('grep', ['-rlF', creds.operator.totpSecret, join(dataDir, 'pgdata')]).catch((e: { stdout: string }) => e);
+    expect(stdout.trim()).toBe('');
   }, 180_000);
 });
