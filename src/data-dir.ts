@@ -9,8 +9,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
- * Files this process creates from now on are 0600 / dirs 0700. PGlite (Emscripten's NODEFS) creates its files 0666
- * and leaves the mode to the umask, so this must run before PGlite opens.
+ * Files this process creates from now on through Node are 0600 / dirs 0700. PGlite is not covered by this: its NODEFS
+ * chmods every file to PostgreSQL's mode (0666), which src/db/pglite-private-fs.ts narrows.
  */
 export function restrictNewFiles(): void {
   process.umask(0o077);
