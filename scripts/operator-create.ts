@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { loadPinPepper } from '../src/crypto/pepper-file.js';
 import { createPinHasher } from '../src/crypto/pin.js';
+import { createSecretBox } from '../src/crypto/secret-box.js';
 import QRCode from 'qrcode';
 import { openDatabase } from '../src/bootstrap.js';
 import { applyMigrations } from '../src/db/migrate.js';
@@ -45,8 +46,9 @@ async function main() {
   const database = await openDatabase(config);
   try {
     await applyMigrations(database);
+    const pepper = await loadPinPepper(config);
     const created = await createOperator(
-      { db: database.db, clock: systemClock, passwords: createPinHasher(await loadPinPepper(config)) },
+      { db: database.db, clock: systemClock, passwords: createPinHasher(pepper), secrets: createSecretBox(pepper) },
       { username, name, role: role as OperatorRole, officeCode: office },
     );
     const qr = await QRCode.toString(created.otpauthUri, { type: 'terminal', small: true });

@@ -18,6 +18,7 @@ import { authRoutes } from './http/routes/auth.js';
 import { meRoutes } from './http/routes/me.js';
 import { documentRoutes } from './http/routes/documents.js';
 import { verifyRoutes } from './http/routes/verify.js';
+import { adminOperatorRoutes } from './http/routes/admin-operators.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -45,6 +46,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', documentRoutes());
   app.route('/', verifyRoutes());
   app.route('/', adminVerifierRoutes());
+  app.route('/', adminOperatorRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -1,10 +1,12 @@
 /** Node only: builds Deps from a Config — database (PGlite or PostgreSQL), migrations, keys, registry. */
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import type { Config } from './config.js';
+import { ensurePrivateDir, removeGroupAndOtherAccess, restrictNewFiles } from './data-dir.js';
 import { loadKeyRing } from './crypto/keyring-file.js';
 import { loadPinPepper } from './crypto/pepper-file.js';
 import { createPinHasher } from './crypto/pin.js';
+import { createSecretBox } from './crypto/secret-box.js';
+import { sealPlainTotpSecrets } from './domain/operators/operators.js';
 import { applyMigrations } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
@@ -15,8 +17,11 @@ import { createSeededRegistry } from './registry/seeded.js';
 
 export async function openDatabase(config: Config): Promise<Database> {
   if (config.databaseUrl) return createPostgresDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  restrictNewFiles();
+  await ensurePrivateDir(config.dataDir);
   const dir = join(config.dataDir, 'pgdata');
-  await mkdir(dir, { recursive: true });
+  await ensurePrivateDir(dir);
+  await removeGroupAndOtherAccess(dir);
   return createPgliteDatabase(dir);
 }
 
@@ -33,6 +38,9 @@ export async function buildNodeDeps(
   const pepper = await loadPinPepper(config);
   const hasher = createPinHasher(pepper);
   logger.info('key ring loaded', { source, kids: ring.kids, currentKid: ring.currentKid });
+  const secrets = createSecretBox(pepper);
+  const sealed = await sealPlainTotpSecrets({ db: database.db, secrets });
+  if (sealed > 0) logger.info('TOTP secrets sealed at rest', { operators: sealed });
   return {
     config,
     database,
@@ -43,6 +51,7 @@ export async function buildNodeDeps(
     registry: createSeededRegistry(database.db),
     pins: hasher,
     passwords: hasher,
+    secrets,
     pepper,
   };
 }

@@ -24,6 +24,7 @@ export const configSchema = z
   .object({
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(8787)),
+    HOST: optionalString,
     IKD_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
@@ -61,6 +62,8 @@ export interface Config {
   /** Development conveniences (dev mailbox, dev-credentials.json, generated keys) are on. */
   devMode: boolean;
   port: number;
+  /** Address the Node server binds: HOST, else 127.0.0.1 in development mode (the dev mailbox), else 0.0.0.0. */
+  host: string;
   dataDir: string;
   databaseUrl?: string;
   databasePoolSize: number;
@@ -101,6 +104,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     env: e.NODE_ENV,
     devMode,
     port: e.PORT,
+    host: e.HOST ?? (devMode ? '127.0.0.1' : '0.0.0.0'),
     dataDir: e.IKD_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,

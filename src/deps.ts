@@ -2,6 +2,7 @@
 import type { Config } from './config.js';
 import type { PinHasher } from './crypto/pin.js';
 import type { KeyRing } from './crypto/keyring.js';
+import type { SecretBox } from './crypto/secret-box.js';
 import type { Database, Db } from './db/types.js';
 import type { Logger } from './logger.js';
 import type { PopulationRegistry } from './registry/port.js';
@@ -24,6 +25,8 @@ export interface Deps {
   pins: PinHasher;
   /** Operator passwords: the same memory-hard, peppered hashing as PINs. */
   passwords: PinHasher;
+  /** AES-256-GCM under a key derived from the pepper: operators' TOTP secrets at rest (src/crypto/secret-box.ts). */
+  secrets: SecretBox;
   /** The pepper itself, when it did not come from config (development: generated into the data dir). Keys activation-code hashes. */
   pepper?: string;
 }

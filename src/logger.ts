@@ -16,10 +16,39 @@ const levelRank: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, wa
 /** Field names whose values never reach a log, at any depth. */
 const SECRET_KEY =
   /pin|pass(word)?|secret|token|code|otp|api_?key|authorization|cookie|signature|pepper|private|selfie|photo|nonce|^key$|^t$/i;
+/** Names that match SECRET_KEY but hold no secret: the API's error code and a PostgreSQL SQLSTATE. */
+const SAFE_KEY = /^(errorCode|error_code|sqlState|sql_state)$/;
+
+const isSecretKey = (key: string) => !SAFE_KEY.test(key) && SECRET_KEY.test(key);
+
+/** What the log may say about a database error: the SQLSTATE and which statement, never its SQL or parameters. */
+function describeDatabaseError(error: Error): Record<string, unknown> | undefined {
+  let sqlState: string | undefined;
+  let statement: string | undefined;
+  let statementName: string | undefined;
+  let isDatabase = false;
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const fields = e as { query?: unknown; params?: unknown; parameters?: unknown; code?: unknown; severity?: unknown; statementName?: unknown };
+    if (typeof fields.query === 'string') {
+      isDatabase = true;
+      statement ??= /^\s*(\w+)/.exec(fields.query)?.[1]?.toLowerCase();
+    }
+    if (fields.params !== undefined || fields.parameters !== undefined || fields.severity !== undefined) isDatabase = true;
+    if (typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code) && fields.severity !== undefined) sqlState ??= fields.code;
+    if (typeof fields.statementName === 'string') statementName ??= fields.statementName;
+  }
+  if (!isDatabase && !statementName) return undefined;
+  // The driver's message may quote a value ('invalid input syntax for type uuid: "…"'), so it is left out too.
+  return { name: 'DatabaseError', sqlState: sqlState ?? 'unknown', statement: statementName ?? statement ?? 'unknown' };
+}
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[depth]';
   if (value instanceof Error) {
+    const database = describeDatabaseError(value);
+    if (database) return database;
     // Stack traces go to the log (never to clients); messages are kept, causes redacted.
     return { name: value.name, message: value.message, stack: value.stack };
   }
@@ -27,7 +56,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+      out[k] = isSecretKey(k) ? '[redacted]' : redact(v, depth + 1);
     }
     return out;
   }

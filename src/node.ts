@@ -99,9 +99,12 @@ async function serveHttp(config: Config, logger: Logger, options: { prepare: boo
   // Every process keeps the timer; the advisory lock and the last-run mark make one of them run it each period.
   const maintenance = createMaintenanceJob(deps);
   maintenance.start();
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     logger.info('IKD service listening', {
-      url: `http://localhost:${info.port}`,
+      host: config.host,
+      port: info.port,
+      url: `http://${host}:${info.port}`,
       database: deps.database.kind,
       devMode: config.devMode,
       startupMs: Math.round(performance.now() - started),

@@ -9,6 +9,7 @@ import { KeyRing, storedKeyRingSchema } from './crypto/keyring.js';
 import { createScryptPinHasher } from './crypto/pin-scrypt.js';
 import { createPostgresDatabase } from './db/postgres.js';
 import { systemClock, type Deps } from './deps.js';
+import { createSecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSeededRegistry } from './registry/seeded.js';
 import { transportFor } from './email/transports.js';
@@ -29,6 +30,7 @@ interface IsolateState {
   logger: Logger;
   pins: Deps['pins'];
   passwords: Deps['passwords'];
+  secrets: Deps['secrets'];
 }
 
 let isolate: IsolateState | undefined;
@@ -49,7 +51,7 @@ function isolateState(env: WorkerEnv): IsolateState {
   const keys = new KeyRing(storedKeyRingSchema.parse(config.keysJson));
   const logger = createLogger({ level: config.logLevel, sink: (line) => console.log(line) });
   const hasher = createScryptPinHasher(config.pinPepper);
-  isolate = { config, keys, logger, pins: hasher, passwords: hasher };
+  isolate = { config, keys, logger, pins: hasher, passwords: hasher, secrets: createSecretBox(config.pinPepper) };
   return isolate;
 }
 

@@ -1,8 +1,9 @@
 /** Node only: loads the key ring from IKD_KEYS, or from <dataDir>/keys.json, generating it once in development. */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { generateKeyRing, KeyRing, rotateKeyRing, storedKeyRingSchema, type StoredKeyRing } from './keyring.js';
+import { ensurePrivateDir } from '../data-dir.js';
 
 export const keyRingPath = (dataDir: string) => join(dataDir, 'keys.json');
 
@@ -32,7 +33,7 @@ export async function loadKeyRing(config: Config): Promise<{ ring: KeyRing; sour
     return { ring: new KeyRing(parsed.data), source: 'env' };
   }
   if (config.env === 'production') throw new Error('IKD_KEYS: is required when NODE_ENV=production');
-  await mkdir(config.dataDir, { recursive: true });
+  await ensurePrivateDir(config.dataDir);
   const path = keyRingPath(config.dataDir);
   const existing = await readRingFile(path);
   if (existing) return { ring: new KeyRing(existing), source: 'file' };
@@ -43,7 +44,7 @@ export async function loadKeyRing(config: Config): Promise<{ ring: KeyRing; sour
 
 /** Rotates the file-based ring (development / single host). With IKD_KEYS, print the new ring instead. */
 export async function rotateKeyRingFile(dataDir: string): Promise<StoredKeyRing> {
-  await mkdir(dataDir, { recursive: true });
+  await ensurePrivateDir(dataDir);
   const path = keyRingPath(dataDir);
   const existing = (await readRingFile(path)) ?? generateKeyRing();
   const next = rotateKeyRing(existing);

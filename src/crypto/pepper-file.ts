@@ -1,8 +1,9 @@
 /** Node only: the PIN pepper comes from IKD_PIN_PEPPER, or in development is generated once into the data dir. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { randomSecret } from './secrets.js';
+import { ensurePrivateDir } from '../data-dir.js';
 
 export async function loadPinPepper(config: Config): Promise<string> {
   if (config.pinPepper) return config.pinPepper;
@@ -13,7 +14,7 @@ export async function loadPinPepper(config: Config): Promise<string> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  await mkdir(config.dataDir, { recursive: true });
+  await ensurePrivateDir(config.dataDir);
   const pepper = randomSecret(32);
   // wx: if another process created it first, fail and read theirs instead of overwriting.
   try {

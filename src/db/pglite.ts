@@ -5,10 +5,11 @@ import { drizzle } from 'drizzle-orm/pglite';
 import * as schema from './schema/index.js';
 import { queryRows, type AdvisoryLockResult, type Database, type Db } from './types.js';
 import { withTimeout } from './postgres.js';
+import { PrivateNodeFS } from './pglite-private-fs.js';
 
-/** dataDir undefined → in memory (tests). */
+/** dataDir undefined → in memory (tests). A data dir's files are the owner's only (PrivateNodeFS). */
 export async function createPgliteDatabase(dataDir?: string): Promise<Database & { client: PGlite }> {
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const client = dataDir ? new PGlite({ fs: new PrivateNodeFS(dataDir) }) : new PGlite();
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
   // PGlite is one session in one process, and advisory locks are re-entrant within a session: this set is what keeps

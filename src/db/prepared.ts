@@ -27,7 +27,14 @@ export function preparedStatement<Row extends Record<string, unknown>>(db: Db, n
     const prepared = internals.session.prepareQuery(internals.dialect.sqlToQuery(build()), undefined, name, false);
     statement = async (values) => {
       // postgres.js answers an array of rows, PGlite an object with rows.
-      const result = (await prepared.execute(values)) as Row[] | { rows?: Row[] };
+      let result: Row[] | { rows?: Row[] };
+      try {
+        result = (await prepared.execute(values)) as Row[] | { rows?: Row[] };
+      } catch (error) {
+        // The log names the statement instead of printing its SQL and parameters (src/logger.ts).
+        if (error && typeof error === 'object') Object.defineProperty(error, 'statementName', { value: name });
+        throw error;
+      }
       return Array.isArray(result) ? result : (result.rows ?? []);
     };
     byName.set(name, statement as Statement<unknown>);

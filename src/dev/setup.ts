@@ -1,5 +1,5 @@
 /** Development mode only: seeds demo data once and writes <dataDir>/dev-credentials.json (API.md "Development mode"). */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { appMeta } from '../db/schema/index.js';
@@ -9,6 +9,7 @@ import { createOperator, type NewOperator } from '../domain/operators/operators.
 import { createVerifier } from '../domain/verifiers/verifiers.js';
 import { KTP_ELEMENTS } from '../crypto/token-codec.js';
 import { isAppError } from '../errors.js';
+import { ensurePrivateDir } from '../data-dir.js';
 
 export interface DevCredentials {
   baseUrl: string;
@@ -36,7 +37,7 @@ export async function prepareDevelopmentData(deps: Deps): Promise<DevCredentials
   const verifierName = 'Loket Demo BPJS Kesehatan Pangkep';
   const { apiKey } = await createVerifier(deps, { name: verifierName, allowedElements: KTP_ELEMENTS, actor: { actorType: 'system', actorId: 'dev-seed' } });
   const creds: DevCredentials = { baseUrl: config.publicBaseUrl, operator, admin, verifier: { name: verifierName, apiKey }, residents };
-  await mkdir(config.dataDir, { recursive: true });
+  await ensurePrivateDir(config.dataDir);
   await writeFile(path, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
   // Only the fact is stored; the secrets live in the file (mode 600), never in the log or the database.
   await db.insert(appMeta).values({ key: SEEDED_KEY, value: { seededAt: new Date().toISOString() } }).onConflictDoNothing();

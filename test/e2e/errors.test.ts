@@ -1,6 +1,6 @@
 /**
  * The pages turn each API problem code into a clear message (Indonesian by default, English with ?lang=en):
- * the counter's red results (invalid, expired, revoked, already used, account inactive, unknown key), a wrong PIN
+ * the counter's red results (invalid, expired, revoked, already used, account inactive), a wrong or revoked API key as a configuration error, a wrong PIN
  * at login and at the QR, a wrong activation code and a weak PIN, wrong operator credentials. Besides the
  * expected 4xx answers the browser logs nothing: no script error, no CSP violation.
  */
@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { activationMail, approve, registerResident } from '../helpers/enrolment.js';
 import { createOperatorSession, createTestOperator } from '../helpers/operator.js';
 import { asResident, createActiveResident, createTestVerifier, issueQr, type ActiveResident, type TestVerifier } from '../helpers/resident.js';
+import { revokeVerifier } from '../../src/domain/verifiers/verifiers.js';
 import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 
 describe.skipIf(!chromiumAvailable())('error messages in the pages', () => {
@@ -83,14 +84,33 @@ describe.skipIf(!chromiumAvailable())('error messages in the pages', () => {
     expect(problems).toEqual([]);
   });
 
-  it('an unknown API key is refused and points to the counter settings', async () => {
+  it('an unknown API key is refused when it is saved, next to the field, and is not kept', async () => {
     const { page, problems } = await open('/counter');
-    await saveKey(page, 'ikdv_unknown_key_0000000000000000');
-    expect(await counterVerify(page, 'ANYTHING')).toContain('Kunci API loket');
-    expect(await page.textContent('#key-status')).toContain('Kunci API loket');
+    await page.waitForSelector('#key-form:visible');
+    await page.fill('#counter-apikey', 'ikdv_unknown_key_0000000000000000');
+    await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#counter-apikey[aria-invalid=true]');
+    expect(await page.textContent('#counter-apikey-error')).toContain('tidak dikenal');
+    expect(await page.isVisible('#key-form')).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('ikd.counter.apiKey'))).toBeNull();
     expect(problems).toEqual([]);
   });
 
+  it('a key revoked after it was saved is a configuration error, not a red KTP result', async () => {
+    const revoked = await createTestVerifier(app.ctx, { name: 'Loket Dicabut' });
+    const holder = await createActiveResident(app.ctx);
+    const { page, problems } = await open('/counter');
+    await saveKey(page, revoked.apiKey);
+    expect(await page.textContent('#key-saved-text')).toContain('Loket Dicabut');
+    await revokeVerifier(app.ctx.deps, { id: revoked.id, actor: { actorType: 'system', actorId: 'test' } });
+    await page.fill('#counter-token', (await issueQr(app.ctx, holder)).token);
+    await page.click('#verify-form button[type=submit]');
+    await page.waitForSelector('#key-status.error');
+    expect(await page.textContent('#key-status')).toContain('Kesalahan pengaturan loket');
+    expect(await page.isVisible('#result-fail')).toBe(false);
+    expect(await page.isVisible('#key-form')).toBe(true);
+    expect(problems).toEqual([]);
+  });
 
   it('a wrong PIN at login and at the QR says so, next to the field', async () => {
     const holder = await createActiveResident(app.ctx, { login: false });

@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { generateKeyRing, KeyRing } from '../../src/crypto/keyring.js';
 import { createPinHasher } from '../../src/crypto/pin.js';
+import { createSecretBox } from '../../src/crypto/secret-box.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
@@ -62,6 +63,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 // One hasher for all test contexts: argon2id with the test pepper, as in production.
 const testHasher = createPinHasher('test-pepper-0123456789abcdef');
+const testSecrets = createSecretBox('test-pepper-0123456789abcdef');
 
 export interface TestContext {
   app: ReturnType<typeof createApp>;
@@ -87,6 +89,7 @@ export async function createTestContext(
     registry: createSeededRegistry(database.db),
     pins: testHasher,
     passwords: testHasher,
+    secrets: testSecrets,
     ...options.deps,
   };
   return { app: createApp(deps), deps, clock, logLines: logger.lines, close: () => database.close() };

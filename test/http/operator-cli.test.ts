@@ -11,6 +11,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPinPepper } from '../../src/crypto/pepper-file.js';
 import { createPinHasher } from '../../src/crypto/pin.js';
+import { createSecretBox } from '../../src/crypto/secret-box.js';
 import { totpCode } from '../../src/crypto/totp.js';
 import { openDatabase } from '../../src/bootstrap.js';
 import { parseConfig } from '../../src/config.js';
@@ -65,8 +66,12 @@ describe('npm run operator:create', () => {
 
     await withDataDir(async (database) => {
       const [row] = await database.db.select().from(operators).where(eq(operators.username, 'budi.s'));
-      expect(row).toMatchObject({ name: 'Budi Santoso', role: 'supervisor', officeCode: '7310', totpSecret: secret });
-      const hasher = createPinHasher(await loadPinPepper(parseConfig({ NODE_ENV: 'test', IKD_DATA_DIR: dataDir })));
+      expect(row).toMatchObject({ name: 'Budi Santoso', role: 'supervisor', officeCode: '7310' });
+      const pepper = await loadPinPepper(parseConfig({ NODE_ENV: 'test', IKD_DATA_DIR: dataDir }));
+      // Stored sealed (docs/keys.md), never in clear.
+      expect(row!.totpSecret).not.toContain(secret!);
+      expect(await createSecretBox(pepper).open(row!.totpSecret, row!.id)).toBe(secret);
+      const hasher = createPinHasher(pepper);
       expect(await hasher.verify(row!.passwordHash, password!)).toBe(true);
     });
   });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinHasher } from '../../src/crypto/pin.js';
+import { createSecretBox } from '../../src/crypto/secret-box.js';
 import { totpCode } from '../../src/crypto/totp.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
@@ -101,7 +102,7 @@ describe.skipIf(!bin)('crash between approval and delivery', () => {
   it('sends the activation e-mail after the restart, exactly once', async () => {
     const resident = (await seedDemoResidents(database.db)).find((r) => r.eligible)!;
     const operator = await createOperator(
-      { db: database.db, clock: systemClock, passwords: createPinHasher(PEPPER) },
+      { db: database.db, clock: systemClock, passwords: createPinHasher(PEPPER), secrets: createSecretBox(PEPPER) },
       { username: 'crash.operator', name: 'Operator Uji', role: 'operator', officeCode: '7310', password: 'crash-test-password-long' },
     );
 

@@ -2,6 +2,7 @@
 import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { dummyPasswordHash, generatePassword, MIN_PASSWORD_LENGTH } from '../../crypto/password.js';
 import { newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
+import { isSealed } from '../../crypto/secret-box.js';
 import { matchTotp, newTotpSecret, totpUri } from '../../crypto/totp.js';
 import { operators, operatorSessions } from '../../db/schema/index.js';
 import type { DbOrTx, Tx } from '../../db/types.js';
@@ -71,7 +72,7 @@ export interface CreatedOperator {
 
 /** Creates an operator with a fresh TOTP secret; 409 conflict when the username is taken. Audited. */
 export async function createOperator(
-  deps: Pick<Deps, 'db' | 'clock' | 'passwords'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'passwords' | 'secrets'>,
   input: NewOperator,
   actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<CreatedOperator> {
@@ -86,10 +87,11 @@ export async function createOperator(
   const totpSecret = newTotpSecret();
   const now = deps.clock.now();
   const id = newId('op');
+  const sealedTotpSecret = await deps.secrets.seal(totpSecret, id);
   await deps.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(operators)
-      .values({ id, username, name: input.name, role: input.role, officeCode: input.officeCode, passwordHash, totpSecret, createdAt: now })
+      .values({ id, username, name: input.name, role: input.role, officeCode: input.officeCode, passwordHash, totpSecret: sealedTotpSecret, createdAt: now })
       .onConflictDoNothing({ target: operators.username })
       .returning({ id: operators.id });
     if (inserted.length === 0) throw new AppError('conflict', { detail: 'The username is taken.' });
@@ -137,7 +139,7 @@ const invalidCredentials = () => new AppError('invalid_credentials');
  * guesses each spend one of the five tries; the TOTP step is claimed by one conditional UPDATE, so a code
  * logs in once. Any wrong part is the same 401; the attempt after five failures is 423 for 15 minutes.
  */
-export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, input: OperatorLoginInput): Promise<OperatorLogin> {
+export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords' | 'secrets'>, input: OperatorLoginInput): Promise<OperatorLogin> {
   const { db } = deps;
   const now = deps.clock.now();
   const username = normalizeUsername(input.username);
@@ -170,7 +172,10 @@ export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords
   if (!claimed) return refuseUnclaimed(deps, username, input, now);
 
   const passwordOk = await deps.passwords.verify(claimed.passwordHash, input.password);
-  const step = await matchTotp(claimed.totpSecret, input.otp, now);
+  // A row from before sealing (the Node start seals them all; a Worker may meet one first) is sealed at this login.
+  const legacyTotp = !isSealed(claimed.totpSecret);
+  const totpSecret = legacyTotp ? claimed.totpSecret : await deps.secrets.open(claimed.totpSecret, claimed.id);
+  const step = await matchTotp(totpSecret, input.otp, now);
   let reason = !passwordOk ? 'wrong_password' : step === null ? 'wrong_otp' : 'otp_reused';
 
   if (passwordOk && step !== null) {
@@ -178,7 +183,7 @@ export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords
       // The one statement that decides: this code's step is newer than the last accepted one, and no lock came in between.
       const [accepted] = await tx
         .update(operators)
-        .set({ lastTotpStep: step, failedLogins: 0 })
+        .set({ lastTotpStep: step, failedLogins: 0, ...(legacyTotp ? { totpSecret: await deps.secrets.seal(totpSecret, claimed.id) } : {}) })
         .where(and(eq(operators.id, claimed.id), lt(operators.lastTotpStep, step), notLocked))
         .returning({ id: operators.id });
       if (!accepted) return null;
@@ -346,4 +351,22 @@ export async function logoutOperator(deps: Pick<Deps, 'db' | 'clock' | 'password
       now,
     );
   });
+}
+
+/** Seals every TOTP secret still stored in clear (rows from before sealing); run at each Node start, idempotent. */
+export async function sealPlainTotpSecrets(deps: Pick<Deps, 'db' | 'secrets'>): Promise<number> {
+  const rows = await deps.db.select({ id: operators.id, totpSecret: operators.totpSecret }).from(operators);
+  let sealed = 0;
+  for (const row of rows) {
+    if (isSealed(row.totpSecret)) continue;
+    const value = await deps.secrets.seal(row.totpSecret, row.id);
+    // Conditional on the clear value: a concurrent login that sealed it first wins.
+    const updated = await deps.db
+      .update(operators)
+      .set({ totpSecret: value })
+      .where(and(eq(operators.id, row.id), eq(operators.totpSecret, row.totpSecret)))
+      .returning({ id: operators.id });
+    sealed += updated.length;
+  }
+  return sealed;
 }

@@ -1,9 +1,15 @@
-/** Verifiers (public-service counters): an admin or the CLI creates one; its API key is shown once, stored as SHA-256. */
+/**
+ * Verifiers (public-service counters): an admin or the CLI creates one, revokes it or rotates its key; the key is shown
+ * once and stored as SHA-256. Nothing caches a key: every request checks the row, so a revocation holds at once.
+ */
+import { and, asc, eq } from 'drizzle-orm';
 import { newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
 import type { KtpElement } from '../../crypto/token-codec.js';
 import { KTP_ELEMENTS, TOKEN_DOCUMENTS, type TokenDocument } from '../../crypto/token-codec.js';
 import { verifiers } from '../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { VerifierCredential } from '../credential/redemption.js';
 import { appendAudit, type AuditEntry } from '../audit/audit.js';
 
 /** A recognisable prefix lets secret scanners find leaked keys; 256 random bits follow. */
@@ -43,4 +49,67 @@ export async function createVerifier(deps: Pick<Deps, 'db' | 'clock' | 'logger'>
   });
   deps.logger.info('verifier created', { verifierId: id, allowedElements, allowedDocuments });
   return { id, apiKey };
+}
+
+export interface VerifierSummary {
+  id: string;
+  name: string;
+  allowedElements: KtpElement[];
+  status: 'active' | 'revoked';
+  createdAt: Date;
+}
+
+type Actor = NewVerifier['actor'];
+
+const summaryColumns = {
+  id: verifiers.id,
+  name: verifiers.name,
+  allowedElements: verifiers.allowedElements,
+  status: verifiers.status,
+  createdAt: verifiers.createdAt,
+};
+
+/** Every verifier, oldest first (a ministry has hundreds of counters, not millions). */
+export async function listVerifiers(deps: Pick<Deps, 'db'>): Promise<VerifierSummary[]> {
+  const rows = await deps.db.select(summaryColumns).from(verifiers).orderBy(asc(verifiers.createdAt), asc(verifiers.id));
+  return rows as VerifierSummary[];
+}
+
+/** The active verifier holding this key, or null: GET /v1/verifier/me. */
+export async function findVerifierByKey(deps: Pick<Deps, 'db'>, credential: VerifierCredential): Promise<Pick<VerifierSummary, 'id' | 'name' | 'allowedElements'> | null> {
+  const [row] = await deps.db
+    .select({ id: verifiers.id, name: verifiers.name, allowedElements: verifiers.allowedElements })
+    .from(verifiers)
+    .where(and(eq(verifiers.apiKeyHash, credential.apiKeyHash), eq(verifiers.status, 'active')));
+  return row ? (row as Pick<VerifierSummary, 'id' | 'name' | 'allowedElements'>) : null;
+}
+
+/** Revokes the verifier: its key answers 401 verifier_unauthorized from the next request on. Idempotent; audited once. */
+export async function revokeVerifier(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, input: { id: string; actor: Actor }): Promise<{ id: string; status: 'revoked' }> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const [existing] = await tx.select({ status: verifiers.status }).from(verifiers).where(eq(verifiers.id, input.id)).for('update');
+    if (!existing) throw new AppError('not_found');
+    if (existing.status === 'revoked') return;
+    await tx.update(verifiers).set({ status: 'revoked' }).where(eq(verifiers.id, input.id));
+    await appendAudit(tx, { ...input.actor, action: 'verifier.revoke', targetType: 'verifier', targetId: input.id }, now);
+  });
+  deps.logger.info('verifier revoked', { verifierId: input.id });
+  return { id: input.id, status: 'revoked' };
+}
+
+/** A new key for an active verifier, shown once; the old one answers 401 from the next request on. Audited. */
+export async function rotateVerifierKey(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, input: { id: string; actor: Actor }): Promise<{ id: string; apiKey: string }> {
+  const now = deps.clock.now();
+  const apiKey = `${VERIFIER_KEY_PREFIX}${randomSecret(32)}`;
+  await deps.db.transaction(async (tx) => {
+    const [existing] = await tx.select({ status: verifiers.status }).from(verifiers).where(eq(verifiers.id, input.id)).for('update');
+    if (!existing) throw new AppError('not_found');
+    // A revoked counter stays revoked: a new key would silently bring it back.
+    if (existing.status !== 'active') throw new AppError('conflict', { detail: 'The verifier is revoked' });
+    await tx.update(verifiers).set({ apiKeyHash: sha256Hex(apiKey) }).where(eq(verifiers.id, input.id));
+    await appendAudit(tx, { ...input.actor, action: 'verifier.rotate_key', targetType: 'verifier', targetId: input.id }, now);
+  });
+  deps.logger.info('verifier key rotated', { verifierId: input.id });
+  return { id: input.id, apiKey };
 }

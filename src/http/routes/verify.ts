@@ -1,7 +1,10 @@
-/** The public-service counter's route: redeem a KTP QR token once and receive what this counter may see. */
+/** The public-service counter's routes: check its API key, and redeem a KTP QR token once and receive what this counter may see. */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { redeemKtpToken } from '../../domain/credential/redemption.js';
+import { findVerifierByKey } from '../../domain/verifiers/verifiers.js';
+import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
+import { AppError } from '../../errors.js';
 import { currentVerifier, requireVerifierKey } from '../auth/verifier.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';
@@ -42,6 +45,29 @@ export function verifyRoutes() {
     async (c) => {
       const body = c.req.valid('json');
       return c.json(await redeemKtpToken(c.get('deps'), { verifier: currentVerifier(c), token: body.token, counter: body.counter }));
+    },
+  );
+
+  app.get(
+    '/v1/verifier/me',
+    describeRoute({
+      summary: 'The verifier this API key belongs to: a counter checks its key when it is entered',
+      tags: ['verifier'],
+      security: 'verifier',
+      responses: {
+        200: {
+          description: 'The key is valid',
+          schema: z.object({ id: z.string(), name: z.string(), allowedElements: z.array(z.enum(KTP_ELEMENTS)) }),
+        },
+      },
+      errors: ['verifier_unauthorized'],
+    }),
+    requireVerifierKey(),
+    async (c) => {
+      const verifier = await findVerifierByKey(c.get('deps'), currentVerifier(c));
+      if (!verifier) throw new AppError('verifier_unauthorized');
+      c.header('Cache-Control', 'no-store');
+      return c.json(verifier);
     },
   );
 

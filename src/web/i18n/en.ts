@@ -257,6 +257,9 @@ export const en: Record<MessageKey, string> = {
   'counter.photoAlt': 'Photo of the digital KTP holder',
   'counter.next': 'Scan the next one',
   'counter.needKey': "Save the counter's API key first.",
+  'counter.verifierName': 'Verifier',
+  'counter.keyWrong': 'This API key is unknown or revoked. Check it, or ask a Dukcapil admin for a new one.',
+  'counter.keyRejected': "Counter configuration error: the API key was refused (wrong or revoked). The resident's KTP was not checked; save the right key and scan again.",
 
   'mailbox.title': 'Development mailbox',
   'mailbox.lead': 'Every e-mail the service would send, newest first. Exists only in development mode.',

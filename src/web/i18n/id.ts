@@ -256,6 +256,9 @@ export const id = {
   'counter.photoAlt': 'Foto pemegang KTP digital',
   'counter.next': 'Pindai berikutnya',
   'counter.needKey': 'Simpan kunci API loket dahulu.',
+  'counter.verifierName': 'Verifikator',
+  'counter.keyWrong': 'Kunci API ini tidak dikenal atau sudah dicabut. Periksa kuncinya atau minta kunci baru ke admin Dukcapil.',
+  'counter.keyRejected': 'Kesalahan pengaturan loket: kunci API ditolak (salah atau dicabut). KTP penduduk belum diperiksa; simpan kunci yang benar lalu pindai lagi.',
 
   'mailbox.title': 'Kotak surat pengembangan',
   'mailbox.lead': 'Semua e-mail yang akan dikirim layanan, terbaru di atas. Hanya ada dalam mode pengembangan.',

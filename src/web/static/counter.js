@@ -1,14 +1,16 @@
 /**
  * The public-service counter (/counter): the verifier's API key is entered once and kept in this browser's
  * localStorage (the counter's own machine); a KTP QR is scanned or pasted and redeemed with POST /v1/verify.
- * The result is a green panel with the photo, the disclosed elements and (for a document QR) the document — a KK as
- * its members table, a certificate as a list — or a red one with the reason.
+ * The key is checked with GET /v1/verifier/me when it is saved; a wrong or revoked key is a configuration error
+ * in the settings, never a red KTP result. The result is a green panel with the photo, the disclosed elements and
+ * (for a document QR) the document — a KK as its members table, a certificate as a list — or a red one with the reason.
  */
 import { api, busy, clear, clearFieldErrors, fieldError, fillDataList, formatAddress, formatDate, formatDateTime, problemMessage, say, t } from './common.js';
 import { wireScanner } from './scanner.js';
 
 const KEY_STORE = 'ikd.counter.apiKey';
 const NAME_STORE = 'ikd.counter.name';
+const VERIFIER_STORE = 'ikd.counter.verifier';
 const $ = (id) => document.getElementById(id);
 
 const ELEMENT_ORDER = ['nik', 'name', 'birthPlace', 'birthDate', 'sex', 'bloodType', 'address', 'religion', 'maritalStatus', 'occupation', 'citizenship'];
@@ -25,21 +27,34 @@ function showKeyState({ focus = false } = {}) {
   $('key-saved').hidden = !key;
   if (key) {
     const name = localStorage.getItem(NAME_STORE);
-    $('key-saved-text').textContent = t('counter.saved', { last4: key.slice(-4) }) + (name ? ` · ${t('counter.counterName')}: ${name}` : '');
+    const verifier = localStorage.getItem(VERIFIER_STORE);
+    $('key-saved-text').textContent =
+      t('counter.saved', { last4: key.slice(-4) }) +
+      (verifier ? ` · ${t('counter.verifierName')}: ${verifier}` : '') +
+      (name ? ` · ${t('counter.counterName')}: ${name}` : '');
   }
   if (focus) (key ? $('counter-token') : $('counter-apikey')).focus();
 }
 
-function saveKey(event) {
+async function saveKey(event) {
   event.preventDefault();
   const form = event.currentTarget;
   clearFieldErrors(form);
+  clear('key-status');
   const key = form.elements.apiKey.value.trim();
   if (!key) {
     fieldError(form.elements.apiKey, t('field.required'));
     return form.elements.apiKey.focus();
   }
+  // Checked before it is kept: a mistyped or revoked key is said here, not later as a refused KTP.
+  const check = await busy(form, () => api('GET', '/v1/verifier/me', undefined, { token: key }));
+  if (!check.ok) {
+    if (check.problem.code === 'verifier_unauthorized') fieldError(form.elements.apiKey, t('counter.keyWrong'));
+    else say('key-status', problemMessage(check.problem, check.headers), 'error');
+    return form.elements.apiKey.focus();
+  }
   localStorage.setItem(KEY_STORE, key);
+  localStorage.setItem(VERIFIER_STORE, check.data.name);
   const name = form.elements.counter.value.trim();
   if (name) localStorage.setItem(NAME_STORE, name);
   else localStorage.removeItem(NAME_STORE);
@@ -57,6 +72,7 @@ function changeKey() {
 
 function forgetKey() {
   localStorage.removeItem(KEY_STORE);
+  localStorage.removeItem(VERIFIER_STORE);
   localStorage.removeItem(NAME_STORE);
   showKeyState({ focus: true });
 }
@@ -208,8 +224,14 @@ async function verify(event) {
     if (result.problem.code === 'invalid_request' || result.problem.code === 'network' || result.problem.code === 'rate_limited') {
       return say('verify-status', problemMessage(result.problem, result.headers), 'error');
     }
+    if (result.problem.code === 'verifier_unauthorized') {
+      // The counter's configuration, not the resident's KTP: no red result; the QR was not used up.
+      $('counter-result').hidden = true;
+      say('verify-status', t('counter.keyRejected'), 'error');
+      changeKey();
+      return say('key-status', t('counter.keyRejected'), 'error');
+    }
     showResult(false, null, result.problem, result.headers);
-    if (result.problem.code === 'verifier_unauthorized') say('key-status', problemMessage(result.problem), 'error');
   });
 }
 
