@@ -105,11 +105,11 @@ describe('verifiers', () => {
 });
 
 describe('GET /v1/verifier/me', () => {
-  it('200 with id, name and allowed elements for a valid key', async () => {
+  it('200 with id, name and allowed elements and documents for a valid key', async () => {
     const verifier = await createTestVerifier(ctx, { name: 'Loket Cek', allowedElements: ['nik', 'photo'] });
     const res = await verifierMe(verifier.apiKey);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: verifier.id, name: 'Loket Cek', allowedElements: ['nik', 'photo'] });
+    expect(await res.json()).toEqual({ id: verifier.id, name: 'Loket Cek', allowedElements: ['nik', 'photo'], allowedDocuments: ['ktp'] });
   });
 
   it.each([

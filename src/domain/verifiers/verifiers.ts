@@ -76,12 +76,14 @@ export async function listVerifiers(deps: Pick<Deps, 'db'>): Promise<VerifierSum
 }
 
 /** The active verifier holding this key, or null: GET /v1/verifier/me. */
-export async function findVerifierByKey(deps: Pick<Deps, 'db'>, credential: VerifierCredential): Promise<Pick<VerifierSummary, 'id' | 'name' | 'allowedElements'> | null> {
+export type VerifierSelf = Pick<VerifierSummary, 'id' | 'name' | 'allowedElements'> & { allowedDocuments: string[] };
+
+export async function findVerifierByKey(deps: Pick<Deps, 'db'>, credential: VerifierCredential): Promise<VerifierSelf | null> {
   const [row] = await deps.db
-    .select({ id: verifiers.id, name: verifiers.name, allowedElements: verifiers.allowedElements })
+    .select({ id: verifiers.id, name: verifiers.name, allowedElements: verifiers.allowedElements, allowedDocuments: verifiers.allowedDocuments })
     .from(verifiers)
     .where(and(eq(verifiers.apiKeyHash, credential.apiKeyHash), eq(verifiers.status, 'active')));
-  return row ? (row as Pick<VerifierSummary, 'id' | 'name' | 'allowedElements'>) : null;
+  return row ? (row as VerifierSelf) : null;
 }
 
 /** Revokes the verifier: its key answers 401 verifier_unauthorized from the next request on. Idempotent; audited once. */

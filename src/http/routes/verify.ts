@@ -57,7 +57,12 @@ export function verifyRoutes() {
       responses: {
         200: {
           description: 'The key is valid',
-          schema: z.object({ id: z.string(), name: z.string(), allowedElements: z.array(z.enum(KTP_ELEMENTS)) }),
+          schema: z.object({
+            id: z.string(),
+            name: z.string(),
+            allowedElements: z.array(z.enum(KTP_ELEMENTS)),
+            allowedDocuments: z.array(z.string()),
+          }),
         },
       },
       errors: ['verifier_unauthorized'],
