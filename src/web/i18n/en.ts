@@ -7,7 +7,7 @@ export const en: Record<MessageKey, string> = {
   'site.owner': 'Dukcapil · Ministry of Home Affairs',
   'site.skip': 'Skip to content',
   'site.langSwitch': 'Bahasa Indonesia',
-  'site.langSwitchLabel': 'Switch language to Bahasa Indonesia',
+  'site.langSwitchLabel': 'Switch language to English',
   'site.footer': 'This service is an open reference implementation. Never tell anyone your PIN, not even an officer.',
   'site.noscript': 'This page needs JavaScript.',
 

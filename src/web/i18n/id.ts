@@ -6,7 +6,8 @@ export const id = {
   'site.owner': 'Ditjen Dukcapil · Kementerian Dalam Negeri',
   'site.skip': 'Langsung ke konten',
   'site.langSwitch': 'English',
-  'site.langSwitchLabel': 'Ganti bahasa ke English',
+  // Read in its own language on the page of the other one: the label of the link that switches to Indonesian.
+  'site.langSwitchLabel': 'Ganti bahasa ke Bahasa Indonesia',
   'site.footer': 'Layanan ini contoh rujukan terbuka. Jangan pernah memberi tahu PIN Anda kepada siapa pun, termasuk petugas.',
   'site.noscript': 'Halaman ini memerlukan JavaScript.',
 
