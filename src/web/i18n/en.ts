@@ -101,6 +101,9 @@ export const en: Record<MessageKey, string> = {
   'login.newDevice': 'Register this phone',
   'login.ok': 'Logged in.',
   'login.expired': 'Your session ended. Please log in again.',
+  'login.attemptsMany': 'Wrong PIN: {count} more tries before the account is locked for a while.',
+  'login.attemptsOne': 'Wrong PIN: 1 more try before the account is locked for a while.',
+  'login.lockedNow': 'Wrong PIN 5 times in a row: the account is locked for a while (15 minutes or more). Try again later.',
 
   'home.nav': 'IKD menu',
   'home.tab.ktp': 'Digital KTP',

@@ -101,6 +101,9 @@ export const id = {
   'login.newDevice': 'Daftarkan ponsel ini',
   'login.ok': 'Berhasil masuk.',
   'login.expired': 'Sesi Anda berakhir. Silakan masuk lagi.',
+  'login.attemptsMany': 'PIN salah: {count} kesempatan lagi sebelum akun dikunci sementara.',
+  'login.attemptsOne': 'PIN salah: 1 kesempatan lagi sebelum akun dikunci sementara.',
+  'login.lockedNow': 'PIN salah 5 kali berturut-turut: akun dikunci sementara (15 menit atau lebih). Coba lagi nanti.',
 
   'home.nav': 'Menu IKD',
   'home.tab.ktp': 'KTP Digital',

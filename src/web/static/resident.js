@@ -334,6 +334,14 @@ function showLogin() {
   (nik.value ? $('login-pin') : nik).focus();
 }
 
+/** A failed login; a device-signed wrong PIN says how many tries are left before the lock (2, 1, then locked). */
+function loginProblemMessage(problem, headers) {
+  const left = problem?.code === 'login_failed' ? problem.attemptsRemaining : undefined;
+  if (typeof left !== 'number' || left > 2) return problemMessage(problem, headers);
+  if (left === 0) return t('login.lockedNow');
+  return t(left === 1 ? 'login.attemptsOne' : 'login.attemptsMany', { count: left });
+}
+
 async function submitLogin(event) {
   event.preventDefault();
   const form = event.currentTarget;
@@ -351,7 +359,7 @@ async function submitLogin(event) {
     const result = await api('POST', '/v1/auth/login', { nik, challengeId: signed.challengeId, signature: signed.signature, pin });
     form.elements.pin.value = '';
     if (!result.ok) {
-      say('login-status', problemMessage(result.problem, result.headers), 'error');
+      say('login-status', loginProblemMessage(result.problem, result.headers), 'error');
       return form.elements.pin.focus();
     }
     saveSession({ accessToken: result.data.accessToken, expiresAt: result.data.expiresAt });
