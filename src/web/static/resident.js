@@ -446,9 +446,9 @@ function renderKtp(card, k) {
     if (!value) continue;
     const row = document.createElement('div');
     const dt = document.createElement('dt');
-    dt.textContent = label;
+    dt.append(...unbreakableWords(label));
     const dd = document.createElement('dd');
-    dd.textContent = value;
+    dd.append(...unbreakableWords(value));
     row.append(dt, dd);
     list.append(row);
   }
@@ -466,6 +466,26 @@ function renderKtp(card, k) {
   foot.className = 'ktp-foot';
   foot.textContent = t('ktp.validity');
   card.replaceChildren(top, nik, body, foot);
+}
+
+/**
+ * A text as words that never break inside ("LAKI-LAKI", "Tempat/Tgl"), with the spaces between them as the only
+ * line-break opportunities; text nodes, never HTML.
+ */
+function unbreakableWords(text) {
+  const nodes = [];
+  for (const part of String(text).split(/(\s+)/)) {
+    if (!part) continue;
+    if (/^\s+$/.test(part)) {
+      nodes.push(document.createTextNode(' '));
+      continue;
+    }
+    const word = document.createElement('span');
+    word.className = 'w';
+    word.textContent = part;
+    nodes.push(word);
+  }
+  return nodes;
 }
 
 /** The API gives photos as data URLs; only image data URLs are ever put into an <img>. */

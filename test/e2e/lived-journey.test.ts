@@ -1,0 +1,99 @@
+/**
+ * Issue #16 "the journey as people live it", in Chromium on a phone: the KTP card reads like a KTP at 360 and
+ * 390 px (no line breaks inside a word, nothing outside the card).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { seedResident } from '../helpers/enrolment.js';
+import { createActiveResident, type ActiveResident } from '../helpers/resident.js';
+import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
+
+/** Logs the holder in on /app through the form, as on their phone. */
+async function logIn(page: Page, holder: ActiveResident): Promise<void> {
+  await page.goto('/app');
+  await installDevice(page, holder);
+  await page.reload();
+  await page.waitForSelector('#view-login:visible');
+  await page.fill('#login-nik', holder.nik);
+  await page.fill('#login-pin', holder.pin);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#view-home:visible');
+}
+
+/**
+ * Every word (a run of non-space characters within one text node) of the element whose text lies on more than one
+ * line, as "word: line tops"; and every box that reaches outside the element. Both empty when it reads cleanly.
+ */
+async function brokenWords(page: Page, selector: string): Promise<{ broken: string[]; outside: string[] }> {
+  return page.evaluate((sel) => {
+    const root = document.querySelector(sel)!;
+    const box = root.getBoundingClientRect();
+    const broken: string[] = [];
+    const outside: string[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (const match of text.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index!);
+        range.setEnd(node, match.index! + match[0].length);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        const tops = new Set(rects.map((r) => Math.round(r.top)));
+        if (tops.size > 1) broken.push(`${match[0]}: ${[...tops].join(',')}`);
+        for (const r of rects) {
+          if (r.left < box.left - 0.5 || r.right > box.right + 0.5) outside.push(`${match[0]}: ${Math.round(r.left)}–${Math.round(r.right)} of ${Math.round(box.left)}–${Math.round(box.right)}`);
+        }
+      }
+    }
+    return { broken, outside };
+  }, selector);
+}
+
+describe.skipIf(!chromiumAvailable())('the journey as people live it (#16)', () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  for (const viewport of [
+    { width: 360, height: 640 },
+    { width: 390, height: 844 },
+  ]) {
+    it(`the KTP card breaks no word at ${viewport.width}×${viewport.height}`, async () => {
+      const people = [
+        await seedResident(app.ctx, { name: 'MUHAMMAD ARIF RAHMAN SYAM', birthDate: '1979-11-25', birthPlace: 'PANGKAJENE', sex: 'LAKI-LAKI' }),
+        await seedResident(app.ctx, {
+          name: 'ANDI NURHALIZAH KHAIRUNNISA PUTRI',
+          birthDate: '1992-03-08',
+          birthPlace: 'KABUPATEN PANGKAJENE DAN KEPULAUAN',
+          sex: 'PEREMPUAN',
+          street: 'JL. JENDERAL SUDIRMAN NO. 123 KOMPLEKS PERUMAHAN',
+          maritalStatus: 'BELUM KAWIN',
+          occupation: 'PELAJAR/MAHASISWA',
+        }),
+      ];
+      for (const person of people) {
+        const holder = await createActiveResident(app.ctx, { resident: person, login: false });
+        const { page, context, problems } = await newPage(browser, { baseUrl: app.baseUrl, viewport });
+        try {
+          await logIn(page, holder);
+          await page.waitForSelector('#ktp-card:not([aria-busy]) dl');
+          expect(await page.textContent('#ktp-card')).toContain(person.name);
+          await screenshot(page, `ktp-card-${viewport.width}-${person.nik.slice(-4)}`, { element: '#ktp-card' });
+          expect(await brokenWords(page, '#ktp-card')).toEqual({ broken: [], outside: [] });
+          // The page itself does not scroll sideways.
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+          expect(problems).toEqual([]);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  }
+});
