@@ -96,4 +96,26 @@ describe.skipIf(!chromiumAvailable())('the journey as people live it (#16)', () 
       }
     });
   }
+
+  it('a new PIN equal to the current one is told to differ, once, beside the new PIN', async () => {
+    const holder = await createActiveResident(app.ctx, { login: false });
+    const { page, context, problems, expectedHttpErrors } = await newPage(browser, { baseUrl: app.baseUrl });
+    try {
+      await logIn(page, holder);
+      await page.click('.tabs [data-tab=settings]');
+      await page.fill('#pin-current', holder.pin);
+      await page.fill('#pin-new', holder.pin);
+      await page.fill('#pin-again', holder.pin);
+      await page.click('#pin-form button[type=submit]');
+      await expect.poll(() => page.textContent('#pin-new-error')).toContain('harus berbeda dari PIN saat ini');
+      expect(await page.textContent('#pin-new-error')).not.toContain('mudah ditebak');
+      expect(await page.textContent('#pin-status')).toBe('');
+      expect(await page.getAttribute('#pin-new', 'aria-invalid')).toBe('true');
+      await screenshot(page, 'pin-same-as-current', { element: '#pin-form' });
+      expect(expectedHttpErrors).toHaveLength(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -149,6 +149,7 @@ export const en: Record<MessageKey, string> = {
   'pin.new': 'New PIN (6 digits)',
   'pin.again': 'New PIN again',
   'pin.rules': 'Avoid repeated digits (111111), sequences (123456) or your birth date.',
+  'pin.sameAsCurrent': 'The new PIN must differ from your current PIN.',
   'pin.mismatch': 'The two new PINs differ.',
   'pin.format': 'A PIN is exactly 6 digits.',
   'pin.submit': 'Save the new PIN',

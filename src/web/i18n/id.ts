@@ -149,6 +149,7 @@ export const id = {
   'pin.new': 'PIN baru (6 angka)',
   'pin.again': 'Ulangi PIN baru',
   'pin.rules': 'Hindari angka berulang (111111), berurutan (123456) atau tanggal lahir Anda.',
+  'pin.sameAsCurrent': 'PIN baru harus berbeda dari PIN saat ini.',
   'pin.mismatch': 'Kedua PIN baru tidak sama.',
   'pin.format': 'PIN harus tepat 6 angka.',
   'pin.submit': 'Simpan PIN baru',

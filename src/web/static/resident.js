@@ -630,11 +630,12 @@ async function submitPinChange(event) {
     if (result.ended) return;
     if (!result.ok) {
       const field = result.problem.code === 'weak_pin' ? form.elements.newPin : result.problem.code === 'pin_invalid' ? form.elements.currentPin : null;
-      if (field) {
-        fieldError(field, problemMessage(result.problem));
-        field.focus();
-      }
-      return say('pin-status', problemMessage(result.problem, result.headers), 'error');
+      const sameAsCurrent = result.problem.code === 'weak_pin' && (result.problem.errors ?? []).some((e) => e.message === 'same_as_current');
+      const message = sameAsCurrent ? t('pin.sameAsCurrent') : problemMessage(result.problem, result.headers);
+      // Once, where it belongs: beside the field it is about, else in the form's status line.
+      if (!field) return say('pin-status', message, 'error');
+      fieldError(field, message);
+      return field.focus();
     }
     form.reset();
     say('pin-status', t('pin.changed'), 'success');
