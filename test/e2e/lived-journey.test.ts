@@ -118,4 +118,30 @@ describe.skipIf(!chromiumAvailable())('the journey as people live it (#16)', () 
       await context.close();
     }
   });
+
+  it('registration: a 16-digit NIK of invalid structure is called invalid, and the phone as typed is kept whole', async () => {
+    const { page, context, problems, expectedHttpErrors } = await newPage(browser, { baseUrl: app.baseUrl });
+    try {
+      await page.goto('/app');
+      await page.waitForSelector('#view-register:visible');
+      await page.fill('#reg-nik', '7310041705900000'); // serial 0000: 16 digits, never a NIK
+      await page.fill('#reg-name', 'BUDI SANTOSO');
+      await page.fill('#reg-birthDate', '1990-05-17');
+      await page.fill('#reg-email', 'budi@example.id');
+      await page.locator('#reg-phone').pressSequentially('+62 812-3456-7890');
+      expect(await page.inputValue('#reg-phone')).toBe('+62 812-3456-7890');
+      await page.check('#reg-consent');
+      const sent = page.waitForRequest((r) => r.url().endsWith('/v1/registrations') && r.method() === 'POST');
+      await page.click('#register-form button[type=submit]');
+      expect((await sent).postDataJSON()).toMatchObject({ nik: '7310041705900000', phone: '+6281234567890' });
+      await expect.poll(() => page.textContent('#reg-nik-error')).toContain('tidak valid');
+      expect(await page.textContent('#reg-nik-error')).not.toContain('16 angka sesuai');
+      expect(await page.getAttribute('#reg-phone', 'aria-invalid')).toBeNull();
+      await screenshot(page, 'register-nik-invalid', { element: '#register-form' });
+      expect(expectedHttpErrors).toHaveLength(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

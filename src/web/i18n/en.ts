@@ -307,6 +307,7 @@ export const en: Record<MessageKey, string> = {
   'err.session': 'Your session ended. Please log in again.',
 
   'field.nik': 'The NIK is 16 digits, as on the KTP-el.',
+  'field.nikInvalid': 'This NIK is not valid. Check the 16 digits of the NIK on your KTP-el again.',
   'field.name': 'Enter your full name.',
   'field.birthDate': 'Enter your date of birth.',
   'field.email': 'Not a valid e-mail address.',

@@ -307,6 +307,7 @@ export const id = {
   'err.session': 'Sesi berakhir. Silakan masuk lagi.',
 
   'field.nik': 'NIK harus 16 angka sesuai KTP-el.',
+  'field.nikInvalid': 'NIK ini tidak valid. Periksa lagi 16 angka NIK pada KTP-el Anda.',
   'field.name': 'Isi nama lengkap.',
   'field.birthDate': 'Isi tanggal lahir.',
   'field.email': 'Alamat e-mail tidak valid.',

@@ -182,6 +182,9 @@ function wireSelfie() {
   window.addEventListener('pagehide', stop);
 }
 
+/** "+62 812-3456-7890" as typed or pasted → "+6281234567890": spaces, dashes, dots and brackets dropped, nothing cut. */
+const compactPhone = (value) => value.replace(/[\s().-]/g, '');
+
 function validateRegistration(form) {
   const v = (name) => form.elements[name].value.trim();
   const problems = [];
@@ -189,7 +192,7 @@ function validateRegistration(form) {
   if (!v('name')) problems.push('name');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v('birthDate'))) problems.push('birthDate');
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v('email'))) problems.push('email');
-  if (!/^\+?[0-9][0-9 -]{7,15}$/.test(v('phone'))) problems.push('phone');
+  if (!/^\+?[0-9]{9,15}$/.test(compactPhone(v('phone')))) problems.push('phone');
   if (!form.elements.consent.checked) problems.push('consent');
   return problems;
 }
@@ -214,13 +217,17 @@ async function submitRegistration(event) {
       name: form.elements.name.value.trim(),
       birthDate: form.elements.birthDate.value,
       email: form.elements.email.value.trim(),
-      phone: form.elements.phone.value.trim(),
+      phone: compactPhone(form.elements.phone.value),
       devicePublicKey: publicKey,
       ...(selfie ? { selfie } : {}),
     };
     const result = await api('POST', '/v1/registrations', body);
     if (!result.ok) {
-      if (result.problem.code === 'invalid_request') showFieldProblems(form, result.problem);
+      if (result.problem.code === 'invalid_request') {
+        showFieldProblems(form, result.problem);
+        // 16 digits the registry's structure refuses (region codes, birth date, serial): about validity, not length.
+        if (form.elements.nik.getAttribute('aria-invalid') === 'true' && /^[0-9]{16}$/.test(body.nik)) fieldError(form.elements.nik, t('field.nikInvalid'));
+      }
       return say('register-status', problemMessage(result.problem, result.headers), 'error');
     }
     // The key is kept only once the service knows it: a refused registration leaves nothing behind.
