@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
+import { enrolResident } from '../helpers/enrolment.js';
+import { createOperatorSession } from '../helpers/operator.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -25,5 +27,25 @@ describe('language switch', () => {
     expect(en).toContain('hreflang="id"');
     expect(en).toContain('aria-label="Ganti bahasa ke Bahasa Indonesia"');
     expect(en).toMatch(/>Bahasa Indonesia<\/a>$/);
+  });
+});
+
+describe('an activation link already used', () => {
+  it('GET /activate says it is activated and to log in, instead of an empty form; consumes nothing', async () => {
+    const fresh = await ctx.app.request('/activate?t=abcdefghijklmnopqrstuvwxyz012345');
+    expect(fresh.status).toBe(200);
+    expect(await fresh.text()).toContain('id="activate-form"');
+
+    const { token: operatorToken } = await createOperatorSession(ctx);
+    const { mail } = await enrolResident(ctx, operatorToken);
+    for (const [lang, words] of [['id', 'sudah diaktifkan, silakan masuk'], ['en', 'already activated, please log in']] as const) {
+      const res = await ctx.app.request(`/activate?t=${encodeURIComponent(mail.token)}${lang === 'en' ? '&lang=en' : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const html = await res.text();
+      expect(html).toContain('id="activate-used"');
+      expect(html).toContain(words);
+      expect(html).not.toContain('id="activate-form"');
+    }
   });
 });

@@ -168,6 +168,7 @@ export const en: Record<MessageKey, string> = {
   'activate.submit': 'Activate',
   'activate.done': 'Your IKD is active. Open the app and log in with your new PIN.',
   'activate.openApp': 'Open the IKD app',
+  'activate.used': 'This IKD is already activated, please log in to the IKD app with your PIN. An activation link works only once.',
   'activate.noToken': 'The activation link is incomplete. Open the link from your e-mail as it is.',
   'activate.codeFormat': 'The activation code has 6 digits.',
 

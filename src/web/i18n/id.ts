@@ -168,6 +168,7 @@ export const id = {
   'activate.submit': 'Aktifkan',
   'activate.done': 'IKD Anda aktif. Buka aplikasi dan masuk dengan PIN baru Anda.',
   'activate.openApp': 'Buka aplikasi IKD',
+  'activate.used': 'IKD ini sudah diaktifkan, silakan masuk di aplikasi IKD dengan PIN Anda. Tautan aktivasi hanya berlaku sekali.',
   'activate.noToken': 'Tautan aktivasi tidak lengkap. Buka tautan dari e-mail Anda apa adanya.',
   'activate.codeFormat': 'Kode aktivasi terdiri dari 6 angka.',
 
