@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { enrolResident } from '../helpers/enrolment.js';
 import { createOperatorSession } from '../helpers/operator.js';
+import { asResident, createActiveResident, createTestVerifier, issueQr, postVerify } from '../helpers/resident.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -47,5 +48,26 @@ describe('an activation link already used', () => {
       expect(html).toContain(words);
       expect(html).not.toContain('id="activate-form"');
     }
+  });
+});
+
+describe('the counter name in the holder history', () => {
+  it('GET /v1/me/access-history names the desk POST /v1/verify named, and omits it when none was sent', async () => {
+    const holder = await createActiveResident(ctx);
+    const verifier = await createTestVerifier(ctx, { name: 'BPJS Kesehatan Pangkep' });
+    const first = await issueQr(ctx, holder);
+    expect((await postVerify(ctx, verifier.apiKey, { token: first.token, counter: 'Loket 3' })).status).toBe(200);
+    expect((await postVerify(ctx, verifier.apiKey, { token: first.token, counter: 'Loket 4' })).status).toBe(409);
+    const second = await issueQr(ctx, holder);
+    expect((await postVerify(ctx, verifier.apiKey, { token: second.token })).status).toBe(200);
+    const res = await asResident(ctx, holder, 'GET', '/v1/me/access-history');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { outcome: string; counter?: string; verifier: { name: string } }[] };
+    expect(items.map((i) => [i.outcome, i.counter])).toEqual([
+      ['verified', undefined],
+      ['already_used', 'Loket 4'],
+      ['verified', 'Loket 3'],
+    ]);
+    expect(items[2]!.verifier.name).toBe('BPJS Kesehatan Pangkep');
   });
 });

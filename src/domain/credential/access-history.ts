@@ -12,6 +12,8 @@ export interface AccessHistoryItem {
   verifier: { id: string; name: string };
   outcome: 'verified' | 'expired' | 'already_used' | 'revoked' | 'account_inactive';
   elements: string[];
+  /** The desk that scanned it ("Loket 3"), when the counter named one. */
+  counter?: string;
 }
 
 // The cursor is opaque to clients; it only ever pages through the caller's own rows, so it needs no signature.
@@ -37,6 +39,7 @@ export async function listAccessHistory(
       at: accessLog.at,
       outcome: accessLog.outcome,
       elements: accessLog.elements,
+      counter: accessLog.counter,
       verifierId: verifiers.id,
       verifierName: verifiers.name,
     })
@@ -53,6 +56,7 @@ export async function listAccessHistory(
       // 'invalid' rows carry no account, so they never reach a resident's history.
       outcome: r.outcome as AccessHistoryItem['outcome'],
       elements: r.elements,
+      ...(r.counter ? { counter: r.counter } : {}),
     })),
     nextCursor: rows.length > HISTORY_PAGE_SIZE ? encodeCursor(page[page.length - 1]!.seq) : null,
   };

@@ -67,6 +67,7 @@ const historySchema = z.object({
       verifier: z.object({ id: z.string(), name: z.string() }),
       outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive']),
       elements: z.array(z.string()),
+      counter: z.string().optional().describe('the desk that scanned it ("Loket 3"), as the counter sent it to POST /v1/verify'),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -603,6 +603,7 @@ function historyItem(item) {
   const who = document.createElement('span');
   who.className = 'who';
   who.textContent = item.verifier?.name ?? '—';
+  if (item.counter) who.textContent += ` · ${item.counter}`;
   const when = document.createElement('time');
   when.className = 'when';
   when.dateTime = item.at;
