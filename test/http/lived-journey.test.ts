@@ -71,3 +71,26 @@ describe('the counter name in the holder history', () => {
     expect(items[2]!.verifier.name).toBe('BPJS Kesehatan Pangkep');
   });
 });
+
+describe('GET /v1/me/ktp/qr/status', () => {
+  it('follows the holder’s latest QR: live, used by the counter at its desk, then a new one expired; 404 before any, only one's own', async () => {
+    const holder = await createActiveResident(ctx);
+    const status = async () => {
+      const res = await asResident(ctx, holder, 'GET', '/v1/me/ktp/qr/status');
+      return { http: res.status, ...((await res.json()) as Record<string, unknown>) };
+    };
+    expect(await status()).toMatchObject({ http: 404, code: 'not_found' });
+    const verifier = await createTestVerifier(ctx, { name: 'Samsat Pangkep' });
+    const first = await issueQr(ctx, holder);
+    expect(await status()).toEqual({ http: 200, status: 'live' });
+    expect((await postVerify(ctx, verifier.apiKey, { token: first.token, counter: 'Loket 3' })).status).toBe(200);
+    expect(await status()).toEqual({ http: 200, status: 'used', usedAt: ctx.clock.now().toISOString(), verifier: { name: 'Samsat Pangkep' }, counter: 'Loket 3' });
+    await issueQr(ctx, holder);
+    ctx.clock.advance(91_000);
+    expect(await status()).toMatchObject({ http: 200, status: 'expired' });
+    // Only one's own: another holder's bearer sees nothing of it.
+    const other = await createActiveResident(ctx);
+    expect((await asResident(ctx, other, 'GET', '/v1/me/ktp/qr/status')).status).toBe(404);
+    expect((await ctx.app.request('/v1/me/ktp/qr/status')).status).toBe(401);
+  });
+});
