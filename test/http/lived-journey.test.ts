@@ -73,7 +73,7 @@ describe('the counter name in the holder history', () => {
 });
 
 describe('GET /v1/me/ktp/qr/status', () => {
-  it('follows the holder’s latest QR: live, used by the counter at its desk, then a new one expired; 404 before any, only one's own', async () => {
+  it('follows the holder’s latest QR: live, used by the counter at its desk, then a new one expired; 404 before any, only one’s own', async () => {
     const holder = await createActiveResident(ctx);
     const status = async () => {
       const res = await asResident(ctx, holder, 'GET', '/v1/me/ktp/qr/status');
