@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { seedResident } from '../helpers/enrolment.js';
-import { createActiveResident, type ActiveResident } from '../helpers/resident.js';
+import { createActiveResident, createTestVerifier, postVerify, type ActiveResident } from '../helpers/resident.js';
 import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
 
 /** Logs the holder in on /app through the form, as on their phone. */
@@ -139,6 +139,32 @@ describe.skipIf(!chromiumAvailable())('the journey as people live it (#16)', () 
       expect(await page.getAttribute('#reg-phone', 'aria-invalid')).toBeNull();
       await screenshot(page, 'register-nik-invalid', { element: '#register-form' });
       expect(expectedHttpErrors).toHaveLength(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('after a counter redeems the QR the screen says so within 2 s and offers a new one', async () => {
+    const holder = await createActiveResident(app.ctx, { login: false });
+    const verifier = await createTestVerifier(app.ctx, { name: 'BPJS Kesehatan Pangkep' });
+    const { page, context, problems } = await newPage(browser, { baseUrl: app.baseUrl });
+    try {
+      await logIn(page, holder);
+      await page.click('.tabs [data-tab=qr]');
+      await page.fill('#qr-pin', holder.pin);
+      await page.click('#qr-form button[type=submit]');
+      await page.waitForSelector('#qr-show:visible');
+      const token = await page.inputValue('#qr-text');
+      expect((await postVerify(app.ctx, verifier.apiKey, { token, counter: 'Loket 3' })).status).toBe(200);
+      const redeemed = Date.now();
+      await page.waitForSelector('#qr-used:visible', { timeout: 2000 });
+      expect(Date.now() - redeemed).toBeLessThan(2000);
+      expect(await page.textContent('#qr-used-text')).toMatch(/Sudah dipakai oleh BPJS Kesehatan Pangkep · Loket 3 pukul \d{2}[.:]\d{2}/);
+      expect(await page.isVisible('#qr-show')).toBe(false); // no countdown left running
+      await screenshot(page, 'qr-used-by-counter', { fullPage: false });
+      await page.click('#qr-used-fresh');
+      await page.waitForSelector('#qr-form:visible');
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -126,6 +126,7 @@ export const en: Record<MessageKey, string> = {
   'qr.remaining': 'Time left',
   'qr.seconds': '{s} seconds left',
   'qr.expired': 'The QR code expired. Enter your PIN for a new one.',
+  'qr.used': 'Already used by {who} at {time}. This code is no longer valid; make a new QR if needed.',
   'qr.fresh': 'New QR code',
   'qr.textLabel': 'The QR code as text (to paste when it cannot be scanned)',
   'qr.issued': 'QR code issued, valid for 90 seconds.',

@@ -126,6 +126,7 @@ export const id = {
   'qr.remaining': 'Sisa waktu',
   'qr.seconds': '{s} detik lagi',
   'qr.expired': 'Kode QR kedaluwarsa. Masukkan PIN untuk kode baru.',
+  'qr.used': 'Sudah dipakai oleh {who} pukul {time}. Kode ini tidak berlaku lagi; buat QR baru bila perlu.',
   'qr.fresh': 'Buat QR baru',
   'qr.textLabel': 'Kode QR sebagai teks (untuk ditempel jika tidak dapat dipindai)',
   'qr.issued': 'Kode QR diterbitkan, berlaku 90 detik.',

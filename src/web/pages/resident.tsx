@@ -207,6 +207,12 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
               </button>
             </details>
           </div>
+          <div id="qr-used" class="notice success" role="status" hidden>
+            <p id="qr-used-text"></p>
+            <button type="button" class="button primary" id="qr-used-fresh">
+              {t('qr.fresh')}
+            </button>
+          </div>
           <div id="qr-expired" class="notice warn" hidden>
             <p>{t('qr.expired')}</p>
             <button type="button" class="button primary" id="qr-fresh">

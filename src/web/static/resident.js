@@ -35,6 +35,8 @@ let selfie = null;
 let pollTimer = null;
 let regQrTimer = null;
 let countdownTimer = null;
+let qrStatusTimer = null;
+const QR_STATUS_POLL_MS = 1500;
 let historyCursor = null;
 let ktpLoaded = false;
 
@@ -506,7 +508,34 @@ function photoSource(photo) {
 function stopCountdown() {
   clearTimeout(countdownTimer);
   countdownTimer = null;
+  clearTimeout(qrStatusTimer);
+  qrStatusTimer = null;
 }
+
+/** While the QR is on screen, asks every 1.5 s whether a counter redeemed it, so the screen stops counting down. */
+function watchQrStatus() {
+  clearTimeout(qrStatusTimer);
+  qrStatusTimer = setTimeout(async () => {
+    const result = await authed('GET', '/v1/me/ktp/qr/status');
+    if (countdownTimer === null) return; // the QR left the screen meanwhile
+    if (result.ok && result.data?.status === 'used') return showQrUsed(result.data);
+    if (result.ok && (result.data?.status === 'revoked' || result.data?.status === 'expired')) return expireQr();
+    watchQrStatus();
+  }, QR_STATUS_POLL_MS);
+}
+
+function showQrUsed(status) {
+  stopCountdown();
+  $('qr-show').hidden = true;
+  $('qr-text').value = '';
+  const who = [status.verifier?.name, status.counter].filter(Boolean).join(' · ') || '—';
+  $('qr-used-text').textContent = t('qr.used', { who, time: status.usedAt ? formatTime(status.usedAt) : '' });
+  $('qr-used').hidden = false;
+  say('qr-announce', $('qr-used-text').textContent);
+  $('qr-used-fresh').focus();
+}
+
+const formatTime = (iso) => new Intl.DateTimeFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID', { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 
 async function submitQr(event) {
   event.preventDefault();
@@ -543,6 +572,7 @@ function showQr(data, requestedAt) {
   show.hidden = false;
   show.querySelector('.code-text').hidden = false;
   $('qr-expired').hidden = true;
+  $('qr-used').hidden = true;
   $('qr-form').hidden = true;
   say('qr-announce', t('qr.issued'));
   // Counted from when the request left (the server's 90 s started no earlier), on the monotonic clock.
@@ -560,6 +590,7 @@ function showQr(data, requestedAt) {
     countdownTimer = setTimeout(tick, 250);
   };
   tick();
+  watchQrStatus();
   $('qr-show').scrollIntoView({ block: 'center' });
 }
 
@@ -575,8 +606,10 @@ function expireQr() {
 }
 
 function offerFreshQr() {
+  stopCountdown();
   $('qr-show').hidden = true;
   $('qr-expired').hidden = true;
+  $('qr-used').hidden = true;
   $('qr-form').hidden = false;
   $('qr-pin').focus();
 }
@@ -694,6 +727,7 @@ async function start() {
   $('pin-form').addEventListener('submit', submitPinChange);
   $('delete-form').addEventListener('submit', submitDelete);
   $('qr-fresh').addEventListener('click', offerFreshQr);
+  $('qr-used-fresh').addEventListener('click', offerFreshQr);
   $('logout').addEventListener('click', logout);
   $('history-more').addEventListener('click', () => loadHistory(false));
   $('history-refresh').addEventListener('click', () => loadHistory(true));
