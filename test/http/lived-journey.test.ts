@@ -94,3 +94,11 @@ describe('GET /v1/me/ktp/qr/status', () => {
     expect((await ctx.app.request('/v1/me/ktp/qr/status')).status).toBe(401);
   });
 });
+
+describe('the words of the operator console', () => {
+  it('says "panggilan video", never "video panggilan"', async () => {
+    const html = await (await ctx.app.request('/operator')).text();
+    expect(html).toContain('panggilan video');
+    expect(html.toLowerCase()).not.toContain('video panggilan');
+  });
+});

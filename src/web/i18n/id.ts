@@ -298,7 +298,7 @@ export const id = {
   'err.token_expired': 'Kode QR kedaluwarsa (lebih dari 90 detik). Minta penduduk membuat kode baru.',
   'err.payload_too_large': 'Data terlalu besar. Pilih swafoto yang lebih kecil.',
   'err.registration_rejected': 'Pendaftaran tidak dapat diproses. Pastikan data sama persis dengan KTP-el, atau datang ke kantor Dukcapil.',
-  'err.approval_requirements_unmet': 'Belum bisa disetujui: KTP-el harus dilihat, wajah cocok, persetujuan dicatat, dan untuk video panggilan harus dimulai.',
+  'err.approval_requirements_unmet': 'Belum bisa disetujui: KTP-el harus dilihat, wajah cocok, persetujuan dicatat, dan untuk panggilan video, panggilannya harus sudah dimulai.',
   'err.operator_locked': 'Akun operator terkunci sementara. Coba lagi nanti atau hubungi supervisor.',
   'err.account_locked': 'Akun terkunci karena PIN salah berkali-kali. Coba lagi dalam {minutes} menit.',
   'err.too_many_attempts': 'Terlalu banyak kode salah. Aktivasi dibatalkan; minta petugas mengirim ulang e-mail aktivasi.',
