@@ -53,6 +53,8 @@ export interface AppErrorOptions {
   errors?: FieldError[];
   /** Seconds, sent as Retry-After. */
   retryAfter?: number;
+  /** Extra problem members (RFC 9457 extensions), e.g. `attemptsRemaining` on a device-signed login_failed. */
+  extensions?: Record<string, string | number | boolean>;
   cause?: unknown;
 }
 
@@ -63,6 +65,7 @@ export class AppError extends Error {
   readonly detail?: string;
   readonly errors?: FieldError[];
   readonly retryAfter?: number;
+  readonly extensions?: Record<string, string | number | boolean>;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(options.detail ?? errorCatalog[code].en, { cause: options.cause });
@@ -72,6 +75,7 @@ export class AppError extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.retryAfter = options.retryAfter;
+    this.extensions = options.extensions;
   }
 }
 

@@ -52,6 +52,10 @@ const problemSchema = {
       type: 'array',
       items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
     },
+    attemptsRemaining: {
+      type: 'integer',
+      description: 'login_failed only, and only when the device signature was valid: wrong PINs left before the lock (0: now locked)',
+    },
   },
 };
 

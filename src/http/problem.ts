@@ -12,6 +12,7 @@ export interface Problem {
   detail?: string;
   requestId: string;
   errors?: FieldError[];
+  attemptsRemaining?: number;
 }
 
 export type Lang = 'id' | 'en';
@@ -34,6 +35,7 @@ export function problemBody(c: Context<AppEnv>, error: AppError): Problem {
     ...(error.detail !== undefined ? { detail: error.detail } : {}),
     requestId: c.get('requestId') ?? '',
     ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.extensions ?? {}),
   };
 }
 

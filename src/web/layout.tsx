@@ -60,6 +60,7 @@ export function Layout(props: PageShell) {
                 <span>{props.area ?? t('site.long')}</span>
               </span>
             </a>
+            {/* The link leads to the other language and is labelled in it (lang={other}), naming that language. */}
             <a class="lang-switch" href={props.switchHref} hreflang={other} lang={other} aria-label={messages[other]['site.langSwitchLabel']}>
               {t('site.langSwitch')}
             </a>

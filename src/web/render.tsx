@@ -39,9 +39,9 @@ export const operatorPage = (c: Context) => htmlPage(c, (p) => <OperatorPage {..
 export const counterPage = (c: Context) => htmlPage(c, (p) => <CounterPage {...p} />);
 
 /** GET /activate: the token stays in the page (a hidden field); only the client's POST /v1/activations consumes it. */
-export function activatePage(c: Context): Response {
+export function activatePage(c: Context, state: 'open' | 'used' = 'open'): Response {
   const token = c.req.query('t');
-  return htmlPage(c, (p) => <ActivatePage {...p} token={token} />, isActivationToken(token) ? 200 : 400);
+  return htmlPage(c, (p) => <ActivatePage {...p} token={token} used={state === 'used'} />, isActivationToken(token) ? 200 : 400);
 }
 
 /** GET /dev/mailbox: the outbox's messages as a page (the JSON twin lives beside it in dev.ts). */

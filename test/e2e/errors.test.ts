@@ -139,7 +139,9 @@ describe.skipIf(!chromiumAvailable())('error messages in the pages', () => {
     await page.fill('#pin-new', '123456');
     await page.fill('#pin-again', '123456');
     await page.click('#pin-form button[type=submit]');
-    await expect.poll(() => page.textContent('#pin-status')).toContain('mudah ditebak');
+    // Shown once, beside the new PIN (issue #16: not twice).
+    await expect.poll(() => page.textContent('#pin-new-error')).toContain('mudah ditebak');
+    expect(await page.textContent('#pin-status')).toBe('');
     expect(problems).toEqual([]);
   });
 

@@ -80,8 +80,32 @@ describe('login: errors', () => {
     expect([unknownNik.status, wrongDevice.status, wrongPin.status]).toEqual([401, 401, 401]);
     expect(bodies[0]).toMatchObject({ code: 'login_failed', status: 401 });
     expect(bodies[1]).toEqual(bodies[0]);
-    expect(bodies[2]).toEqual(bodies[0]);
+    expect(bodies[0]).not.toHaveProperty('attemptsRemaining');
+    // The holder's own device signed: the same problem, plus how many tries are left (issue #16).
+    const { attemptsRemaining, ...wrongPinRest } = bodies[2]!;
+    expect(wrongPinRest).toEqual(bodies[0]);
+    expect(attemptsRemaining).toBe(4);
     expect(unknownNik.headers.get('Content-Type')).toBe(wrongPin.headers.get('Content-Type'));
+  });
+
+  it('counts down attemptsRemaining only for a valid device signature: 2, 1, then 0 as the lock falls', async () => {
+    const resident = await createActiveResident(ctx, { login: false });
+    const stranger = await newDeviceKey();
+    const remaining: unknown[] = [];
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      // Between the holder's tries, a stranger's device and an unknown NIK keep the bare body and count nothing.
+      const wrongDevice = await problem(await postLogin(ctx, resident, '135792', { device: stranger }));
+      const unknownNik = await problem(await postLogin(ctx, { ...resident, nik: '7310041705909999' }, '135792'));
+      expect(wrongDevice).toEqual(unknownNik);
+      expect(wrongDevice).not.toHaveProperty('attemptsRemaining');
+      const res = await postLogin(ctx, resident, '135792');
+      expect(res.status).toBe(401);
+      const body = await problem(res);
+      expect(body.code).toBe('login_failed');
+      remaining.push(body.attemptsRemaining);
+    }
+    expect(remaining).toEqual([4, 3, 2, 1, 0]);
+    expect((await postLogin(ctx, resident, resident.pin)).status).toBe(423);
   });
 
   it('refuses a replayed challenge, a challenge of another purpose and an expired one', async () => {

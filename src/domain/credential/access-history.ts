@@ -14,6 +14,8 @@ export interface AccessHistoryItem {
   elements: string[];
   /** The document of a document QR (absent for a KTP QR). */
   document?: string;
+  /** The desk that scanned it ("Loket 3"), when the counter named one. */
+  counter?: string;
 }
 
 // The cursor is opaque to clients; it only ever pages through the caller's own rows, so it needs no signature.
@@ -40,6 +42,7 @@ export async function listAccessHistory(
       outcome: accessLog.outcome,
       elements: accessLog.elements,
       document: accessLog.document,
+      counter: accessLog.counter,
       verifierId: verifiers.id,
       verifierName: verifiers.name,
     })
@@ -57,6 +60,7 @@ export async function listAccessHistory(
       outcome: r.outcome as AccessHistoryItem['outcome'],
       elements: r.elements,
       ...(r.document && r.document !== 'ktp' ? { document: r.document } : {}),
+      ...(r.counter ? { counter: r.counter } : {}),
     })),
     nextCursor: rows.length > HISTORY_PAGE_SIZE ? encodeCursor(page[page.length - 1]!.seq) : null,
   };

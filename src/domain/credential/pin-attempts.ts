@@ -88,7 +88,10 @@ export async function judgeAttempt(
           returning id`,
     );
   }
-  throw new AppError(check.wrongPin);
+  // Only a device-signed login reaches here with login_failed, so the holder (not a stranger) learns how many
+  // tries are left; unknown NIK and wrong device keep the one bare 401 (login.ts). The fifth wrong one locks: 0.
+  const attemptsRemaining = Math.max(0, MAX_PIN_FAILURES - Number(slot.pin_failures));
+  throw new AppError(check.wrongPin, check.wrongPin === 'login_failed' ? { extensions: { attemptsRemaining } } : {});
 }
 
 export async function resetPinFailures(deps: Pick<Deps, 'db'>, accountId: string): Promise<void> {

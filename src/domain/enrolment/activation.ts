@@ -63,6 +63,20 @@ export async function issueActivation(
   return { activationId, expiresAt };
 }
 
+/**
+ * What GET /activate tells the one holding the link: `used` once it made an account ("sudah diaktifkan, silakan
+ * masuk"), else `open`. The ≥128-bit token is the proof of having the e-mail, so this tells nothing to a guesser;
+ * a GET still consumes nothing. Unknown, expired and voided links show the form, whose POST explains them.
+ */
+export async function activationLinkState(deps: Pick<Deps, 'db'>, token: string): Promise<'open' | 'used'> {
+  const [row] = await deps.db
+    .select({ consumedAt: activations.consumedAt })
+    .from(activations)
+    .where(eq(activations.tokenHash, sha256Hex(token)))
+    .limit(1);
+  return row?.consumedAt ? 'used' : 'open';
+}
+
 /** Why a token could not take an attempt: unknown and used links answer exactly like a wrong code. */
 async function refusalFor(db: DbOrTx, tokenHash: string, now: Date): Promise<AppError> {
   const [row] = await db.select().from(activations).where(eq(activations.tokenHash, tokenHash)).limit(1);

@@ -83,9 +83,10 @@ export async function changePin(deps: Deps, input: { resident: ResidentPrincipal
   const { db, clock, registry } = deps;
   const now = clock.now();
   const record = await registry.findResident(input.resident.nik);
+  // Its own field reason, checked first: the pages say "must differ from the current PIN", not "easy to guess".
+  if (input.newPin === input.currentPin) throw new AppError('weak_pin', { errors: [{ path: 'newPin', message: 'same_as_current' }] });
   const weak = weakPinReason(input.newPin, { birthDate: record?.birthDate });
   if (weak) throw new AppError('weak_pin', { errors: [{ path: 'newPin', message: weak }] });
-  if (input.newPin === input.currentPin) throw new AppError('weak_pin', { errors: [{ path: 'newPin', message: 'same_as_current' }] });
   await enforceRateLimits(db, [{ key: `pin:account:${input.resident.accountId}`, ...PIN_ACTION_RATE_LIMIT }], now);
   await judgePin(deps, { accountId: input.resident.accountId, pin: input.currentPin, wrongPin: 'pin_invalid' });
 

@@ -1,13 +1,14 @@
 /** Activation: the page behind the e-mailed link (GET shows, never consumes) and the POST that activates. */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { activateAccount } from '../../domain/enrolment/activation.js';
+import { activateAccount, activationLinkState } from '../../domain/enrolment/activation.js';
 import { escapeHtml } from '../../email/templates.js';
 import { isAppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';
 import { preferredLanguage, type Lang } from '../problem.js';
 import { jsonBody } from '../validate.js';
+import { isActivationToken } from '../../web/pages/activate.js';
 import { activatePage } from '../../web/render.js';
 
 const activationBody = z.object({
@@ -113,7 +114,10 @@ export function activationRoutes() {
       responses: { 200: { description: 'HTML form', contentType: 'text/html' } },
     }),
     // The page is src/web's (pages owner); this POST /activate below stays its no-JavaScript fallback.
-    (c) => activatePage(c),
+    async (c) => {
+      const token = c.req.query('t');
+      return activatePage(c, isActivationToken(token) ? await activationLinkState(c.get('deps'), token) : 'open');
+    },
   );
 
   // The same form without JavaScript: the page posts here and gets a page back.

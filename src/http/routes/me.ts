@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
 import { listAccessHistory } from '../../domain/credential/access-history.js';
 import { issueKtpToken } from '../../domain/credential/ktp-token.js';
+import { readKtpQrStatus } from '../../domain/credential/qr-status.js';
 import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/holder/resident.js';
 import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
@@ -68,9 +69,17 @@ const historySchema = z.object({
       outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose']),
       elements: z.array(z.string()),
       document: z.string().optional().describe('the document of a document QR'),
+      counter: z.string().optional().describe('the desk that scanned it ("Loket 3"), as the counter sent it to POST /v1/verify'),
     }),
   ),
   nextCursor: z.string().nullable(),
+});
+
+const qrStatusSchema = z.object({
+  status: z.enum(['live', 'used', 'expired', 'revoked']),
+  usedAt: z.string().optional(),
+  verifier: z.object({ name: z.string() }).optional(),
+  counter: z.string().optional().describe('the desk that redeemed it, as sent to POST /v1/verify'),
 });
 
 export function meRoutes() {
@@ -118,6 +127,19 @@ export function meRoutes() {
       const issued = await issueKtpToken(c.get('deps'), { credential: currentResidentToken(c), ...body });
       return c.json(issued, 201);
     },
+  );
+
+  app.get(
+    '/v1/me/ktp/qr/status',
+    describeRoute({
+      summary: 'The holder’s own latest KTP QR: live, used (when, by which verifier and desk), expired or revoked',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Its state', schema: qrStatusSchema } },
+      errors: ['unauthorized', 'not_found'],
+    }),
+    requireResident(),
+    async (c) => c.json(await readKtpQrStatus(c.get('deps'), currentResident(c))),
   );
 
   app.get(

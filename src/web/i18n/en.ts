@@ -7,7 +7,7 @@ export const en: Record<MessageKey, string> = {
   'site.owner': 'Dukcapil · Ministry of Home Affairs',
   'site.skip': 'Skip to content',
   'site.langSwitch': 'Bahasa Indonesia',
-  'site.langSwitchLabel': 'Switch language to Bahasa Indonesia',
+  'site.langSwitchLabel': 'Switch language to English',
   'site.footer': 'This service is an open reference implementation. Never tell anyone your PIN, not even an officer.',
   'site.noscript': 'This page needs JavaScript.',
 
@@ -101,6 +101,9 @@ export const en: Record<MessageKey, string> = {
   'login.newDevice': 'Register this phone',
   'login.ok': 'Logged in.',
   'login.expired': 'Your session ended. Please log in again.',
+  'login.attemptsMany': 'Wrong PIN: {count} more tries before the account is locked for a while.',
+  'login.attemptsOne': 'Wrong PIN: 1 more try before the account is locked for a while.',
+  'login.lockedNow': 'Wrong PIN 5 times in a row: the account is locked for a while (15 minutes or more). Try again later.',
 
   'home.nav': 'IKD menu',
   'home.tab.ktp': 'Digital KTP',
@@ -123,6 +126,7 @@ export const en: Record<MessageKey, string> = {
   'qr.remaining': 'Time left',
   'qr.seconds': '{s} seconds left',
   'qr.expired': 'The QR code expired. Enter your PIN for a new one.',
+  'qr.used': 'Already used by {who} at {time}. This code is no longer valid; make a new QR if needed.',
   'qr.fresh': 'New QR code',
   'qr.textLabel': 'The QR code as text (to paste when it cannot be scanned)',
   'qr.issued': 'QR code issued, valid for 90 seconds.',
@@ -146,6 +150,7 @@ export const en: Record<MessageKey, string> = {
   'pin.new': 'New PIN (6 digits)',
   'pin.again': 'New PIN again',
   'pin.rules': 'Avoid repeated digits (111111), sequences (123456) or your birth date.',
+  'pin.sameAsCurrent': 'The new PIN must differ from your current PIN.',
   'pin.mismatch': 'The two new PINs differ.',
   'pin.format': 'A PIN is exactly 6 digits.',
   'pin.submit': 'Save the new PIN',
@@ -164,6 +169,7 @@ export const en: Record<MessageKey, string> = {
   'activate.submit': 'Activate',
   'activate.done': 'Your IKD is active. Open the app and log in with your new PIN.',
   'activate.openApp': 'Open the IKD app',
+  'activate.used': 'This IKD is already activated, please log in to the IKD app with your PIN. An activation link works only once.',
   'activate.noToken': 'The activation link is incomplete. Open the link from your e-mail as it is.',
   'activate.codeFormat': 'The activation code has 6 digits.',
 
@@ -345,6 +351,7 @@ export const en: Record<MessageKey, string> = {
   'err.session': 'Your session ended. Please log in again.',
 
   'field.nik': 'The NIK is 16 digits, as on the KTP-el.',
+  'field.nikInvalid': 'This NIK is not valid. Check the 16 digits of the NIK on your KTP-el again.',
   'field.name': 'Enter your full name.',
   'field.birthDate': 'Enter your date of birth.',
   'field.email': 'Not a valid e-mail address.',

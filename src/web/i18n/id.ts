@@ -6,7 +6,8 @@ export const id = {
   'site.owner': 'Ditjen Dukcapil · Kementerian Dalam Negeri',
   'site.skip': 'Langsung ke konten',
   'site.langSwitch': 'English',
-  'site.langSwitchLabel': 'Ganti bahasa ke English',
+  // Read in its own language on the page of the other one: the label of the link that switches to Indonesian.
+  'site.langSwitchLabel': 'Ganti bahasa ke Bahasa Indonesia',
   'site.footer': 'Layanan ini contoh rujukan terbuka. Jangan pernah memberi tahu PIN Anda kepada siapa pun, termasuk petugas.',
   'site.noscript': 'Halaman ini memerlukan JavaScript.',
 
@@ -100,6 +101,9 @@ export const id = {
   'login.newDevice': 'Daftarkan ponsel ini',
   'login.ok': 'Berhasil masuk.',
   'login.expired': 'Sesi Anda berakhir. Silakan masuk lagi.',
+  'login.attemptsMany': 'PIN salah: {count} kesempatan lagi sebelum akun dikunci sementara.',
+  'login.attemptsOne': 'PIN salah: 1 kesempatan lagi sebelum akun dikunci sementara.',
+  'login.lockedNow': 'PIN salah 5 kali berturut-turut: akun dikunci sementara (15 menit atau lebih). Coba lagi nanti.',
 
   'home.nav': 'Menu IKD',
   'home.tab.ktp': 'KTP Digital',
@@ -122,6 +126,7 @@ export const id = {
   'qr.remaining': 'Sisa waktu',
   'qr.seconds': '{s} detik lagi',
   'qr.expired': 'Kode QR kedaluwarsa. Masukkan PIN untuk kode baru.',
+  'qr.used': 'Sudah dipakai oleh {who} pukul {time}. Kode ini tidak berlaku lagi; buat QR baru bila perlu.',
   'qr.fresh': 'Buat QR baru',
   'qr.textLabel': 'Kode QR sebagai teks (untuk ditempel jika tidak dapat dipindai)',
   'qr.issued': 'Kode QR diterbitkan, berlaku 90 detik.',
@@ -145,6 +150,7 @@ export const id = {
   'pin.new': 'PIN baru (6 angka)',
   'pin.again': 'Ulangi PIN baru',
   'pin.rules': 'Hindari angka berulang (111111), berurutan (123456) atau tanggal lahir Anda.',
+  'pin.sameAsCurrent': 'PIN baru harus berbeda dari PIN saat ini.',
   'pin.mismatch': 'Kedua PIN baru tidak sama.',
   'pin.format': 'PIN harus tepat 6 angka.',
   'pin.submit': 'Simpan PIN baru',
@@ -163,6 +169,7 @@ export const id = {
   'activate.submit': 'Aktifkan',
   'activate.done': 'IKD Anda aktif. Buka aplikasi dan masuk dengan PIN baru Anda.',
   'activate.openApp': 'Buka aplikasi IKD',
+  'activate.used': 'IKD ini sudah diaktifkan, silakan masuk di aplikasi IKD dengan PIN Anda. Tautan aktivasi hanya berlaku sekali.',
   'activate.noToken': 'Tautan aktivasi tidak lengkap. Buka tautan dari e-mail Anda apa adanya.',
   'activate.codeFormat': 'Kode aktivasi terdiri dari 6 angka.',
 
@@ -333,7 +340,7 @@ export const id = {
   'err.token_expired': 'Kode QR kedaluwarsa (lebih dari 90 detik). Minta penduduk membuat kode baru.',
   'err.payload_too_large': 'Data terlalu besar. Pilih swafoto yang lebih kecil.',
   'err.registration_rejected': 'Pendaftaran tidak dapat diproses. Pastikan data sama persis dengan KTP-el, atau datang ke kantor Dukcapil.',
-  'err.approval_requirements_unmet': 'Belum bisa disetujui: KTP-el harus dilihat, wajah cocok, persetujuan dicatat, dan untuk video panggilan harus dimulai.',
+  'err.approval_requirements_unmet': 'Belum bisa disetujui: KTP-el harus dilihat, wajah cocok, persetujuan dicatat, dan untuk panggilan video, panggilannya harus sudah dimulai.',
   'err.operator_locked': 'Akun operator terkunci sementara. Coba lagi nanti atau hubungi supervisor.',
   'err.account_locked': 'Akun terkunci karena PIN salah berkali-kali. Coba lagi dalam {minutes} menit.',
   'err.too_many_attempts': 'Terlalu banyak kode salah. Aktivasi dibatalkan; minta petugas mengirim ulang e-mail aktivasi.',
@@ -344,6 +351,7 @@ export const id = {
   'err.session': 'Sesi berakhir. Silakan masuk lagi.',
 
   'field.nik': 'NIK harus 16 angka sesuai KTP-el.',
+  'field.nikInvalid': 'NIK ini tidak valid. Periksa lagi 16 angka NIK pada KTP-el Anda.',
   'field.name': 'Isi nama lengkap.',
   'field.birthDate': 'Isi tanggal lahir.',
   'field.email': 'Alamat e-mail tidak valid.',

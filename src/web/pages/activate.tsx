@@ -8,7 +8,7 @@ import type { Lang, Translate } from '../i18n/index.js';
 /** Same bound as the activation route: anything else is not a link this service sent. */
 export const isActivationToken = (token: string | undefined): token is string => Boolean(token && token.length <= 256);
 
-export function ActivatePage(props: { lang: Lang; t: Translate; switchHref: string; token: string | undefined }) {
+export function ActivatePage(props: { lang: Lang; t: Translate; switchHref: string; token: string | undefined; used?: boolean }) {
   const { t } = props;
   const hasToken = isActivationToken(props.token);
   return (
@@ -24,7 +24,14 @@ export function ActivatePage(props: { lang: Lang; t: Translate; switchHref: stri
         <h1 id="activate-heading" tabindex={-1}>
           {t('activate.heading')}
         </h1>
-        {hasToken ? (
+        {hasToken && props.used ? (
+          <div id="activate-used" class="notice success" role="status">
+            <p>{t('activate.used')}</p>
+            <a class="button primary" href="/app">
+              {t('activate.openApp')}
+            </a>
+          </div>
+        ) : hasToken ? (
           <>
             <p>{t('activate.lead')}</p>
             <form id="activate-form" method="post" action={props.lang === 'en' ? '/activate?lang=en' : '/activate'} autocomplete="off">

@@ -34,7 +34,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <Field id="reg-name" name="name" label={t('reg.name')} hint={t('reg.nameHint')} autocomplete="name" maxlength={120} required t={t} />
           <Field id="reg-birthDate" name="birthDate" label={t('reg.birthDate')} type="date" autocomplete="bday" required t={t} />
           <Field id="reg-email" name="email" label={t('reg.email')} hint={t('reg.emailHint')} type="email" autocomplete="email" maxlength={254} required t={t} />
-          <Field id="reg-phone" name="phone" label={t('reg.phone')} hint={t('reg.phoneHint')} type="tel" inputmode="tel" autocomplete="tel" maxlength={16} required t={t} />
+          <Field id="reg-phone" name="phone" label={t('reg.phone')} hint={t('reg.phoneHint')} type="tel" inputmode="tel" autocomplete="tel" maxlength={32} required t={t} />
           <div class="field">
             <label for="reg-selfie">
               {t('reg.selfie')} <span class="optional">({t('common.optional')})</span>
@@ -215,6 +215,12 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
                 {t('common.copy')}
               </button>
             </details>
+          </div>
+          <div id="qr-used" class="notice success" role="status" hidden>
+            <p id="qr-used-text"></p>
+            <button type="button" class="button primary" id="qr-used-fresh">
+              {t('qr.fresh')}
+            </button>
           </div>
           <div id="qr-expired" class="notice warn" hidden>
             <p>{t('qr.expired')}</p>

@@ -6,11 +6,14 @@ import { api, busy, clear, clearFieldErrors, fieldError, isPin, problemMessage, 
 
 const form = document.getElementById('activate-form');
 
+// The token stays in the form only: the visible URL (and so any later history entry or screenshot) loses it.
+if (new URLSearchParams(location.search).has('t')) {
+  history.replaceState(null, '', location.pathname + (document.documentElement.lang === 'en' ? '?lang=en' : ''));
+}
+
 if (form) {
   // With this script the page explains problems itself; without it the browser's own checks still apply.
   form.noValidate = true;
-  // The token stays in the form only: the visible URL (and so any later history entry or screenshot) loses it.
-  history.replaceState(null, '', location.pathname + (document.documentElement.lang === 'en' ? '?lang=en' : ''));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

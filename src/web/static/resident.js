@@ -36,6 +36,8 @@ let selfie = null;
 let pollTimer = null;
 let regQrTimer = null;
 let countdownTimer = null;
+let qrStatusTimer = null;
+const QR_STATUS_POLL_MS = 1500;
 let historyCursor = null;
 let ktpLoaded = false;
 
@@ -183,6 +185,9 @@ function wireSelfie() {
   window.addEventListener('pagehide', stop);
 }
 
+/** "+62 812-3456-7890" as typed or pasted → "+6281234567890": spaces, dashes, dots and brackets dropped, nothing cut. */
+const compactPhone = (value) => value.replace(/[\s().-]/g, '');
+
 function validateRegistration(form) {
   const v = (name) => form.elements[name].value.trim();
   const problems = [];
@@ -190,7 +195,7 @@ function validateRegistration(form) {
   if (!v('name')) problems.push('name');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v('birthDate'))) problems.push('birthDate');
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v('email'))) problems.push('email');
-  if (!/^\+?[0-9][0-9 -]{7,15}$/.test(v('phone'))) problems.push('phone');
+  if (!/^\+?[0-9]{9,15}$/.test(compactPhone(v('phone')))) problems.push('phone');
   if (!form.elements.consent.checked) problems.push('consent');
   return problems;
 }
@@ -215,13 +220,17 @@ async function submitRegistration(event) {
       name: form.elements.name.value.trim(),
       birthDate: form.elements.birthDate.value,
       email: form.elements.email.value.trim(),
-      phone: form.elements.phone.value.trim(),
+      phone: compactPhone(form.elements.phone.value),
       devicePublicKey: publicKey,
       ...(selfie ? { selfie } : {}),
     };
     const result = await api('POST', '/v1/registrations', body);
     if (!result.ok) {
-      if (result.problem.code === 'invalid_request') showFieldProblems(form, result.problem);
+      if (result.problem.code === 'invalid_request') {
+        showFieldProblems(form, result.problem);
+        // 16 digits the registry's structure refuses (region codes, birth date, serial): about validity, not length.
+        if (form.elements.nik.getAttribute('aria-invalid') === 'true' && /^[0-9]{16}$/.test(body.nik)) fieldError(form.elements.nik, t('field.nikInvalid'));
+      }
       return say('register-status', problemMessage(result.problem, result.headers), 'error');
     }
     // The key is kept only once the service knows it: a refused registration leaves nothing behind.
@@ -335,6 +344,14 @@ function showLogin() {
   (nik.value ? $('login-pin') : nik).focus();
 }
 
+/** A failed login; a device-signed wrong PIN says how many tries are left before the lock (2, 1, then locked). */
+function loginProblemMessage(problem, headers) {
+  const left = problem?.code === 'login_failed' ? problem.attemptsRemaining : undefined;
+  if (typeof left !== 'number' || left > 2) return problemMessage(problem, headers);
+  if (left === 0) return t('login.lockedNow');
+  return t(left === 1 ? 'login.attemptsOne' : 'login.attemptsMany', { count: left });
+}
+
 async function submitLogin(event) {
   event.preventDefault();
   const form = event.currentTarget;
@@ -352,7 +369,7 @@ async function submitLogin(event) {
     const result = await api('POST', '/v1/auth/login', { nik, challengeId: signed.challengeId, signature: signed.signature, pin });
     form.elements.pin.value = '';
     if (!result.ok) {
-      say('login-status', problemMessage(result.problem, result.headers), 'error');
+      say('login-status', loginProblemMessage(result.problem, result.headers), 'error');
       return form.elements.pin.focus();
     }
     saveSession({ accessToken: result.data.accessToken, expiresAt: result.data.expiresAt });
@@ -440,9 +457,9 @@ function renderKtp(card, k) {
     if (!value) continue;
     const row = document.createElement('div');
     const dt = document.createElement('dt');
-    dt.textContent = label;
+    dt.append(...unbreakableWords(label));
     const dd = document.createElement('dd');
-    dd.textContent = value;
+    dd.append(...unbreakableWords(value));
     row.append(dt, dd);
     list.append(row);
   }
@@ -462,6 +479,26 @@ function renderKtp(card, k) {
   card.replaceChildren(top, nik, body, foot);
 }
 
+/**
+ * A text as words that never break inside ("LAKI-LAKI", "Tempat/Tgl"), with the spaces between them as the only
+ * line-break opportunities; text nodes, never HTML.
+ */
+function unbreakableWords(text) {
+  const nodes = [];
+  for (const part of String(text).split(/(\s+)/)) {
+    if (!part) continue;
+    if (/^\s+$/.test(part)) {
+      nodes.push(document.createTextNode(' '));
+      continue;
+    }
+    const word = document.createElement('span');
+    word.className = 'w';
+    word.textContent = part;
+    nodes.push(word);
+  }
+  return nodes;
+}
+
 /** The API gives photos as data URLs; only image data URLs are ever put into an <img>. */
 function photoSource(photo) {
   const url = typeof photo === 'string' ? photo : photo?.dataUrl;
@@ -473,7 +510,34 @@ function photoSource(photo) {
 function stopCountdown() {
   clearTimeout(countdownTimer);
   countdownTimer = null;
+  clearTimeout(qrStatusTimer);
+  qrStatusTimer = null;
 }
+
+/** While the QR is on screen, asks every 1.5 s whether a counter redeemed it, so the screen stops counting down. */
+function watchQrStatus() {
+  clearTimeout(qrStatusTimer);
+  qrStatusTimer = setTimeout(async () => {
+    const result = await authed('GET', '/v1/me/ktp/qr/status');
+    if (countdownTimer === null) return; // the QR left the screen meanwhile
+    if (result.ok && result.data?.status === 'used') return showQrUsed(result.data);
+    if (result.ok && (result.data?.status === 'revoked' || result.data?.status === 'expired')) return expireQr();
+    watchQrStatus();
+  }, QR_STATUS_POLL_MS);
+}
+
+function showQrUsed(status) {
+  stopCountdown();
+  $('qr-show').hidden = true;
+  $('qr-text').value = '';
+  const who = [status.verifier?.name, status.counter].filter(Boolean).join(' · ') || '—';
+  $('qr-used-text').textContent = t('qr.used', { who, time: status.usedAt ? formatTime(status.usedAt) : '' });
+  $('qr-used').hidden = false;
+  say('qr-announce', $('qr-used-text').textContent);
+  $('qr-used-fresh').focus();
+}
+
+const formatTime = (iso) => new Intl.DateTimeFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID', { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 
 async function submitQr(event) {
   event.preventDefault();
@@ -510,6 +574,7 @@ function showQr(data, requestedAt) {
   show.hidden = false;
   show.querySelector('.code-text').hidden = false;
   $('qr-expired').hidden = true;
+  $('qr-used').hidden = true;
   $('qr-form').hidden = true;
   say('qr-announce', t('qr.issued'));
   // Counted from when the request left (the server's 90 s started no earlier), on the monotonic clock.
@@ -527,6 +592,7 @@ function showQr(data, requestedAt) {
     countdownTimer = setTimeout(tick, 250);
   };
   tick();
+  watchQrStatus();
   $('qr-show').scrollIntoView({ block: 'center' });
 }
 
@@ -542,8 +608,10 @@ function expireQr() {
 }
 
 function offerFreshQr() {
+  stopCountdown();
   $('qr-show').hidden = true;
   $('qr-expired').hidden = true;
+  $('qr-used').hidden = true;
   $('qr-form').hidden = false;
   $('qr-pin').focus();
 }
@@ -570,6 +638,7 @@ function historyItem(item) {
   const who = document.createElement('span');
   who.className = 'who';
   who.textContent = item.verifier?.name ?? '—';
+  if (item.counter) who.textContent += ` · ${item.counter}`;
   const when = document.createElement('time');
   when.className = 'when';
   when.dateTime = item.at;
@@ -604,11 +673,12 @@ async function submitPinChange(event) {
     if (result.ended) return;
     if (!result.ok) {
       const field = result.problem.code === 'weak_pin' ? form.elements.newPin : result.problem.code === 'pin_invalid' ? form.elements.currentPin : null;
-      if (field) {
-        fieldError(field, problemMessage(result.problem));
-        field.focus();
-      }
-      return say('pin-status', problemMessage(result.problem, result.headers), 'error');
+      const sameAsCurrent = result.problem.code === 'weak_pin' && (result.problem.errors ?? []).some((e) => e.message === 'same_as_current');
+      const message = sameAsCurrent ? t('pin.sameAsCurrent') : problemMessage(result.problem, result.headers);
+      // Once, where it belongs: beside the field it is about, else in the form's status line.
+      if (!field) return say('pin-status', message, 'error');
+      fieldError(field, message);
+      return field.focus();
     }
     form.reset();
     say('pin-status', t('pin.changed'), 'success');
@@ -660,6 +730,7 @@ async function start() {
   $('pin-form').addEventListener('submit', submitPinChange);
   $('delete-form').addEventListener('submit', submitDelete);
   $('qr-fresh').addEventListener('click', offerFreshQr);
+  $('qr-used-fresh').addEventListener('click', offerFreshQr);
   $('logout').addEventListener('click', logout);
   $('history-more').addEventListener('click', () => loadHistory(false));
   $('history-refresh').addEventListener('click', () => loadHistory(true));
