@@ -26,6 +26,7 @@ import {
   simulatedClientIp,
   type BenchAccount,
 } from './bench/seed.js';
+import { createProgress } from './progress.js';
 import { benchDatabase, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
 
 const args = flags(process.argv.slice(2));
@@ -150,6 +151,8 @@ async function measurePaths(server: ServerChild, paths: Path[], rounds: number):
     } else warmRate.set(path.name, 0);
   }
   const slices = new Map<string, Slice[]>(paths.map((p) => [p.name, []]));
+  const progress = createProgress(`bench slices (${DURATION} s each)`, rounds * paths.length);
+  let measured = 0;
   for (let round = 0; round < rounds; round++) {
     for (const path of paths) {
       await path.prepare?.(warmRate.get(path.name)!);
@@ -171,8 +174,10 @@ async function measurePaths(server: ServerChild, paths: Path[], rounds: number):
         ...(dbBefore === undefined ? {} : { dbSeconds: databaseCpu!() - dbBefore }),
         load1,
       });
+      progress.update(++measured);
     }
   }
+  progress.stop();
   return paths.map((path) => summarise(path, slices.get(path.name)!));
 }
 

@@ -9,6 +9,7 @@ import { configOrExit } from './lib/cli.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { seedDemoResidents, seedRegistry } from '../src/registry/seeded.js';
 import { DEFAULT_SEED } from '../src/registry/synthetic.js';
+import { createProgress } from './progress.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +43,9 @@ try {
   const started = performance.now();
   await applyMigrations(database);
   const migrated = performance.now();
-  const { inserted } = await seedRegistry(database.db, { count, seed, asOf });
+  const progress = createProgress('seed', count);
+  const { inserted } = await seedRegistry(database.db, { count, seed, asOf, onProgress: (generated) => progress.update(generated) });
+  progress.stop();
   const demo = await seedDemoResidents(database.db);
   const seconds = (performance.now() - migrated) / 1000;
   console.log(

@@ -1,4 +1,5 @@
-/** Where the outbox delivers: the development mailbox (the outbox table itself) or Resend's HTTP API. */
+/** Where the outbox delivers: the development mailbox (the outbox table itself) or Resend's API through its SDK. */
+import { Resend } from 'resend';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -42,47 +43,41 @@ export function devMailboxTransport(logger: Logger): MailTransport {
 
 export interface ResendOptions {
   apiKey: string;
+  /** The API base, from RESEND_BASE_URL through src/config.ts; passed to the SDK's own `baseUrl` option. */
   baseUrl: string;
   from: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
 }
 
-/** Resend (https://resend.com/docs/api-reference/emails/send-email): one POST per attempt, same Idempotency-Key each time. */
+/**
+ * Resend through its SDK (`resend` on npm): one `emails.send` per attempt, the outbox's idempotency key through the
+ * SDK's `idempotencyKey` option (sent as the Idempotency-Key header), so a retry never delivers twice.
+ * The SDK resolves with `{ error }` instead of throwing: an error with an HTTP status is "provider answered HTTP n",
+ * one without (the SDK could not reach the API, or the timeout aborted it) is a network error; the outbox retries both.
+ */
 export function resendTransport(options: ResendOptions): MailTransport {
-  const doFetch = options.fetch ?? fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/emails`;
+  const client = new Resend(options.apiKey, { baseUrl: options.baseUrl.replace(/\/+$/, '') });
   return {
     name: 'resend',
     async send(message) {
-      let response: Response;
+      let result: Awaited<ReturnType<typeof client.emails.send>>;
       try {
-        response = await doFetch(url, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${options.apiKey}`,
-            'Content-Type': 'application/json',
-            'Idempotency-Key': message.idempotencyKey,
-          },
-          body: JSON.stringify({
-            from: options.from,
-            to: [message.to],
-            subject: message.subject,
-            text: message.text,
-            html: message.html,
-          }),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        });
+        result = await client.emails.send(
+          { from: options.from, to: [message.to], subject: message.subject, text: message.text, html: message.html },
+          { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) },
+        );
       } catch (error) {
         const name = error instanceof Error ? error.name : 'Error';
         throw new DeliveryError(`network error (${name})`);
       }
-      if (!response.ok) {
-        await response.body?.cancel().catch(() => {});
-        throw new DeliveryError(`provider answered HTTP ${response.status}`, response.status);
+      if (result.error) {
+        const status = typeof result.error.statusCode === 'number' ? result.error.statusCode : undefined;
+        if (status !== undefined) throw new DeliveryError(`provider answered HTTP ${status}`, status);
+        const name = String(result.error.name).slice(0, 60);
+        throw new DeliveryError(name === 'application_error' ? `network error (${name})` : `provider refused (${name})`);
       }
-      const body = (await response.json().catch(() => ({}))) as { id?: unknown };
-      return { providerMessageId: typeof body.id === 'string' ? body.id.slice(0, 200) : undefined };
+      const id = result.data?.id;
+      return { providerMessageId: typeof id === 'string' ? id.slice(0, 200) : undefined };
     },
   };
 }

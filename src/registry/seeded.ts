@@ -104,9 +104,10 @@ const TRANSACTION_ROWS = 20_000;
  */
 export async function seedRegistry(
   db: Db,
-  options: { count: number; seed?: string; asOf?: string },
+  options: { count: number; seed?: string; asOf?: string; onProgress?: (generated: number) => void },
 ): Promise<{ inserted: number }> {
   let inserted = 0;
+  let generated = 0;
   let residents: RegistryResidentRow[] = [];
   let cards: RegistryFamilyCardRow[] = [];
   const commit = async () => {
@@ -118,6 +119,8 @@ export async function seedRegistry(
       await insertCards(tx, batch.cards);
       return insertResidents(tx, batch.residents);
     });
+    generated += batch.residents.length;
+    options.onProgress?.(generated);
   };
   for (const family of generateFamilies({ count: options.count, seed: options.seed ?? DEFAULT_SEED, asOf: options.asOf })) {
     cards.push(family.card);

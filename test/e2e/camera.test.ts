@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { registerResident, registrationQr } from '../helpers/enrolment.js';
 import { createTestOperator, currentOtp } from '../helpers/operator.js';
 import { createActiveResident, createTestVerifier, issueQr } from '../helpers/resident.js';
-import { chromiumAvailable, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
+import { browserSuiteTitle, chromiumAvailable, detectChromium, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
 
 /** One 640×480 I420 frame (Y4M) showing `text` as a QR code, black on white, as a webcam would see a phone. */
 function qrVideo(text: string): Buffer {
@@ -44,7 +44,7 @@ async function waitOrExplain(page: Page, selector: string, problems: string[]) {
   }
 }
 
-describe.skipIf(!chromiumAvailable())('scanning a QR with the camera', () => {
+describe.skipIf(!chromiumAvailable())(browserSuiteTitle('scanning a QR with the camera', detectChromium()), () => {
   let app: RunningApp;
   const dir = mkdtempSync(join(tmpdir(), 'ikd-camera-'));
   const browsers: Browser[] = [];

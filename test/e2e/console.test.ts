@@ -10,9 +10,9 @@ import { accounts } from '../../src/db/schema/index.js';
 import { registerResident, registrationQr, registrationRow } from '../helpers/enrolment.js';
 import { createTestOperator, currentOtp } from '../helpers/operator.js';
 import { accountRow, createActiveResident, type ActiveResident } from '../helpers/resident.js';
-import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
+import { browserSuiteTitle, chromiumAvailable, detectChromium, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 
-describe.skipIf(!chromiumAvailable())('operator console and resident settings', () => {
+describe.skipIf(!chromiumAvailable())(browserSuiteTitle('operator console and resident settings', detectChromium()), () => {
   let app: RunningApp;
   let browser: Browser;
   let console_: WatchedPage;

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createActiveResident, createTestVerifier, type TestVerifier } from '../helpers/resident.js';
-import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
+import { browserSuiteTitle, chromiumAvailable, detectChromium, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 
-describe.skipIf(!chromiumAvailable())('documents in /app and /counter', () => {
+describe.skipIf(!chromiumAvailable())(browserSuiteTitle('documents in /app and /counter', detectChromium()), () => {
   let app: RunningApp;
   let browser: Browser;
   let kkCounter: TestVerifier;

@@ -10,9 +10,9 @@ import { activationMail, approve, registerResident } from '../helpers/enrolment.
 import { createOperatorSession, createTestOperator } from '../helpers/operator.js';
 import { asResident, createActiveResident, createTestVerifier, issueQr, type ActiveResident, type TestVerifier } from '../helpers/resident.js';
 import { revokeVerifier } from '../../src/domain/verifiers/verifiers.js';
-import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
+import { browserSuiteTitle, chromiumAvailable, detectChromium, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 
-describe.skipIf(!chromiumAvailable())('error messages in the pages', () => {
+describe.skipIf(!chromiumAvailable())(browserSuiteTitle('error messages in the pages', detectChromium()), () => {
   let app: RunningApp;
   let browser: Browser;
   let verifier: TestVerifier;

@@ -2,25 +2,27 @@
  * Browser-test harness: the real app in-process on 127.0.0.1:<free port>, Debian's Chromium driven by
  * playwright-core (never a downloaded browser), pages that fail on console errors and CSP violations, screenshots.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { createTestContext, type TestContext } from '../helpers/context.js';
+import { CHROMIUM, detectChromium } from './chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM, browserSuiteTitle, detectChromium } from './chromium.js';
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'e2e');
 export const PHONE = { width: 390, height: 844 };
 
-/** CI must have Chromium (it installs it); a developer without it gets a skip with a reason. */
+let warned = false;
+/** CI must have Chromium (it installs it); a developer without it gets a skip with a reason (printed once). */
 export function chromiumAvailable(): boolean {
-  const present = existsSync(CHROMIUM);
-  if (!present && process.env.CI === 'true') {
-    throw new Error(`${CHROMIUM} is missing: CI installs Debian's chromium package (apt-get install chromium). Browser tests cannot be skipped in CI.`);
+  const status = detectChromium();
+  if (!status.available && !warned) {
+    warned = true;
+    console.warn(`[e2e] ${status.reason}`);
   }
-  if (!present) console.warn(`[e2e] skipped: ${CHROMIUM} not found (apt-get install -y chromium fonts-dejavu-core)`);
-  return present;
+  return status.available;
 }
 
 /** Debian's Chromium, headless and quiet (never a download of its own); `extraArgs` e.g. a fake camera. */

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { seedResident, type TestResident } from '../helpers/enrolment.js';
 import { createTestOperator, currentOtp, type TestOperator } from '../helpers/operator.js';
 import { createTestVerifier, type TestVerifier } from '../helpers/resident.js';
-import { chromiumAvailable, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
+import { browserSuiteTitle, chromiumAvailable, detectChromium, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 import { scanQrFrom, selfiePng } from './qr-image.js';
 
 const PIN = '258013';
@@ -26,7 +26,7 @@ function docScreenshot(path: string, name: string) {
   copyFileSync(path, join(DOCS_IMG, name));
 }
 
-describe.skipIf(!chromiumAvailable())('the IKD journey in Chromium', () => {
+describe.skipIf(!chromiumAvailable())(browserSuiteTitle('the IKD journey in Chromium', detectChromium()), () => {
   let app: RunningApp;
   let browser: Browser;
   let resident: WatchedPage;

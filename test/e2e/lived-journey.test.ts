@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { seedResident } from '../helpers/enrolment.js';
 import { createActiveResident, createTestVerifier, postVerify, type ActiveResident } from '../helpers/resident.js';
-import { chromiumAvailable, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
+import { browserSuiteTitle, chromiumAvailable, detectChromium, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
 
 /** Logs the holder in on /app through the form, as on their phone. */
 async function logIn(page: Page, holder: ActiveResident): Promise<void> {
@@ -49,7 +49,7 @@ async function brokenWords(page: Page, selector: string): Promise<{ broken: stri
   }, selector);
 }
 
-describe.skipIf(!chromiumAvailable())('the journey as people live it (#16)', () => {
+describe.skipIf(!chromiumAvailable())(browserSuiteTitle('the journey as people live it (#16)', detectChromium()), () => {
   let app: RunningApp;
   let browser: Browser;
 

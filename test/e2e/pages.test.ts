@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium, newPage, screenshot, startApp, unlabelledControls, type RunningApp } from './harness.js';
+import { browserSuiteTitle, chromiumAvailable, detectChromium, launchChromium, newPage, screenshot, startApp, unlabelledControls, type RunningApp } from './harness.js';
 
 const PAGES = [
   { path: '/app', ready: '#view-register:not([hidden])', heading: { id: 'Daftar IKD', en: 'Register for IKD' } },
@@ -15,7 +15,7 @@ const PAGES = [
   { path: '/dev/mailbox', ready: '#mailbox-heading', heading: { id: 'Kotak surat pengembangan', en: 'Development mailbox' } },
 ] as const;
 
-describe.skipIf(!chromiumAvailable())('pages in Chromium', () => {
+describe.skipIf(!chromiumAvailable())(browserSuiteTitle('pages in Chromium', detectChromium()), () => {
   let app: RunningApp;
   let browser: Browser;
 

@@ -28,7 +28,7 @@ async function fakeResend(failures: number) {
       if (req.method !== 'POST' || req.url !== '/emails') {
         res.writeHead(404).end();
       } else if (requests.length <= failures) {
-        res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"name":"internal_server_error"}');
+        res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"statusCode":500,"name":"internal_server_error","message":"try again"}');
       } else {
         const key = String(req.headers['idempotency-key']);
         if (!accepted.has(key)) accepted.set(key, `re_${accepted.size + 1}`);
@@ -87,6 +87,8 @@ describe('delivery through Resend', () => {
       for (const request of provider.requests) {
         expect(request.headers['idempotency-key']).toBe(idempotencyKey);
         expect(request.headers.authorization).toBe('Bearer re_test_key');
+        // Sent by the resend SDK (its own User-Agent), not a hand-written fetch.
+        expect(request.headers['user-agent']).toMatch(/^resend-node:\d/);
         expect(request.body).toMatchObject({ from: 'IKD <no-reply@ikd.test>', to: [to] });
         expect(String(request.body.subject)).toContain('IKD');
         expect(String(request.body.text)).toContain('BUDI');
@@ -110,6 +112,24 @@ describe('delivery through Resend', () => {
     expect(r.status).toBe('pending');
     expect(r.lastError).toMatch(/^network error/);
     expect(ctx.logLines.join('\n')).not.toContain('re_secret_key');
+  });
+
+  it('maps a provider error without a status (the SDK error object) to a retry that names it', async () => {
+    const server: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(422, { 'Content-Type': 'application/json' }).end('{"name":"validation_error","message":"bad from"}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { id } = await enqueueTestMail();
+      await settleOthers([id]);
+      const worker = createOutboxWorker(ctx.deps, resendTransport({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}/`, from: 'x <x@ikd.test>' }));
+      expect(await worker.deliverDue()).toMatchObject({ claimed: 1, retried: 1 });
+      expect(await row(id)).toMatchObject({ status: 'pending', lastError: 'provider refused (validation_error)' });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('gives up after the last attempt', async () => {

@@ -59,7 +59,7 @@ export async function startFakeResend(): Promise<FakeResend> {
     fake.attempts += 1;
     const mode = fake.mode;
     if (mode === 'down') {
-      res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"message":"unavailable"}');
+      res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"statusCode":503,"name":"internal_server_error","message":"unavailable"}');
       return;
     }
     if (mode === 'reset') {
