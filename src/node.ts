@@ -7,6 +7,7 @@ import { prepareDevelopmentData } from './dev/setup.js';
 import { transportFor } from './email/transports.js';
 import { createOutboxWorker } from './email/worker.js';
 import { createLogger } from './logger.js';
+import { configureServerTimeouts, type ServerTimeouts } from './server-timeouts.js';
 
 async function main() {
   let config;
@@ -36,6 +37,8 @@ async function main() {
       startupMs: Math.round(performance.now() - started),
     });
   });
+
+  configureServerTimeouts(server as unknown as ServerTimeouts);
 
   let stopping = false;
   const stop = async (signal: string) => {
