@@ -1,7 +1,42 @@
 /** Parses the service configuration once, from process.env or Workers bindings, with one zod schema. */
 import { z } from 'zod';
+import { parseCidr, type CidrRange } from './http/ip.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/**
+ * Which proxy headers say who the client is. `off`: the socket peer only; `hops`: that many proxies in front
+ * (X-Forwarded-For / Forwarded read from the right); `cidrs`: proxies whose address is in one of these ranges;
+ * `cloudflare`: CF-Connecting-IP (Workers, where Cloudflare sets it and drops a client's own).
+ */
+export type TrustProxy =
+  | { kind: 'off' }
+  | { kind: 'hops'; hops: number }
+  | { kind: 'cidrs'; ranges: CidrRange[] }
+  | { kind: 'cloudflare' };
+
+const trustProxySetting = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): TrustProxy => {
+      if (value === undefined || /^(off|false|0)$/i.test(value.trim())) return { kind: 'off' };
+      if (/^\d+$/.test(value.trim())) {
+        const hops = Number(value.trim());
+        if (hops > 20) ctx.addIssue({ code: 'custom', message: 'a hop count must be at most 20' });
+        return { kind: 'hops', hops };
+      }
+      const ranges = value.split(',').map((part) => ({ part: part.trim(), range: parseCidr(part) }));
+      const bad = ranges.filter((r) => r.range === null).map((r) => r.part);
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a hop count or a comma-separated CIDR list (not: ${bad.join(', ')})` });
+        return z.NEVER;
+      }
+      return { kind: 'cidrs', ranges: ranges.map((r) => r.range!) };
+    }),
+);
+
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
 const keyRingJson = z.preprocess(
@@ -44,6 +79,7 @@ export const configSchema = z
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
     IKD_SEED_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(200)),
     IKD_WORKERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(256).optional()),
+    TRUST_PROXY: trustProxySetting,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -76,6 +112,8 @@ export interface Config {
   seedCount: number;
   /** Node processes `npm start` runs (node:cluster); undefined = one per core. PGlite always runs one. */
   workers?: number;
+  /** Whose X-Forwarded-For / Forwarded to believe for the client address (per-IP limits, login locks). */
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {
@@ -116,5 +154,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
     logLevel: e.LOG_LEVEL,
     seedCount: e.IKD_SEED_COUNT,
     workers: e.IKD_WORKERS,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -13,6 +13,7 @@ import { createMaintenanceJob } from './domain/maintenance/purge.js';
 import { transportFor } from './email/transports.js';
 import { createOutboxWorker } from './email/worker.js';
 import { createLogger, type Logger } from './logger.js';
+import { configureServerTimeouts, type ServerTimeouts } from './server-timeouts.js';
 
 /** How many processes serve: IKD_WORKERS or one per core, and always one on PGlite (one process owns its files). */
 function processCount(config: Config, logger: Logger): number {
@@ -110,6 +111,8 @@ async function serveHttp(config: Config, logger: Logger, options: { prepare: boo
       startupMs: Math.round(performance.now() - started),
     });
   });
+
+  configureServerTimeouts(server as unknown as ServerTimeouts);
 
   let stopping = false;
   const stop = async (signal: string) => {

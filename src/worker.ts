@@ -83,7 +83,8 @@ export default {
     const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 5 });
     const deps: Deps = {
       ...state,
-      config: { ...state.config, devMode: false },
+      // Cloudflare sets CF-Connecting-IP (and drops a client's own): the client address on Workers.
+      config: { ...state.config, devMode: false, trustProxy: { kind: 'cloudflare' } },
       database,
       db: database.db,
       clock: systemClock,

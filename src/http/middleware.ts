@@ -70,5 +70,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     h.set('X-Frame-Options', 'DENY');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     if (!h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
+    // Production is served over HTTPS only; in development http://localhost must keep working.
+    if (c.get('deps').config.env === 'production') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   };
 }

@@ -14,9 +14,13 @@ export interface PageContext {
   switchHref: string;
 }
 
-/** The current URL with ?lang= set to the other language; other query parameters stay. */
+/**
+ * The current URL with ?lang= set to the other language; other query parameters stay, except the activation
+ * link token `t`: a secret is never put back into a URL (history, Referer-less copies, screenshots).
+ */
 function switchHref(c: Context, lang: Lang): string {
   const url = new URL(c.req.url);
+  url.searchParams.delete('t');
   url.searchParams.set('lang', lang === 'id' ? 'en' : 'id');
   return `${url.pathname}?${url.searchParams.toString()}`;
 }

@@ -113,6 +113,7 @@ export async function registerResident(ctx: TestContext, resident?: TestResident
   const res = await postRegistration(ctx, body);
   if (res.status !== 201) throw new Error(`registration failed in test helper: ${res.status} ${await res.text()}`);
   const { registrationId } = (await res.json()) as { registrationId: string };
+  registrationDevices.set(registrationId, device);
   return { registrationId, device, resident: who, email: body.email };
 }
 
@@ -143,8 +144,33 @@ export const counterApproval = {
   consentRecorded: true,
 } as const;
 
-export const decide = (ctx: TestContext, token: string, registrationId: string, body: unknown) =>
-  ctx.app.request(`/v1/operator/registrations/${registrationId}/decision`, jsonRequest('POST', body, operatorAuth(token)));
+/** The device of each registration made through registerResident, so an approval can scan its QR first. */
+const registrationDevices = new Map<string, DeviceKey>();
+
+/** POST /v1/operator/registrations/lookup with the registration's QR, as the operator behind `token`. */
+export async function lookupAs(ctx: TestContext, token: string, registrationId: string, device?: DeviceKey) {
+  const known = device ?? registrationDevices.get(registrationId);
+  if (!known) throw new Error('lookupAs: no device known for this registration');
+  const qr = await registrationQr(ctx, registrationId, known);
+  return ctx.app.request('/v1/operator/registrations/lookup', jsonRequest('POST', { qr }, operatorAuth(token)));
+}
+
+/**
+ * POST …/decision. An approval first looks the registration's QR up as the same operator (the rule: approval
+ * only after that operator saw the registrant's device), when the helper knows the device and the registration
+ * is still pending; pass `{ lookup: false }` to test the rule itself.
+ */
+export async function decide(ctx: TestContext, token: string, registrationId: string, body: unknown, options: { lookup?: boolean } = {}) {
+  const approving = (body as { decision?: string } | null)?.decision === 'approve';
+  if (approving && options.lookup !== false && registrationDevices.has(registrationId)) {
+    const qr = await requestRegistrationQr(ctx, registrationId, registrationDevices.get(registrationId)!);
+    if (qr.status === 200) {
+      const { qr: code } = (await qr.json()) as { qr: string };
+      await ctx.app.request('/v1/operator/registrations/lookup', jsonRequest('POST', { qr: code }, operatorAuth(token)));
+    }
+  }
+  return ctx.app.request(`/v1/operator/registrations/${registrationId}/decision`, jsonRequest('POST', body, operatorAuth(token)));
+}
 
 export async function approve(ctx: TestContext, token: string, registrationId: string) {
   const res = await decide(ctx, token, registrationId, counterApproval);

@@ -2,6 +2,7 @@
  * Operator sessions for tests: an operator is created through the domain and logged in through the real
  * POST /v1/operator/login, with the TOTP code of the test clock's current time.
  */
+import { createHash } from 'node:crypto';
 import { createOperator, type OperatorRole } from '../../src/domain/operators/operators.js';
 import { totpCode } from '../../src/crypto/totp.js';
 import { jsonRequest, type TestContext } from './context.js';
@@ -56,19 +57,25 @@ export async function createTestOperator(
 export const currentOtp = (ctx: TestContext, totpSecret: string, offsetSteps = 0): Promise<string> =>
   totpCode(totpSecret, new Date(ctx.clock.now().getTime() + offsetSteps * 30_000));
 
-/** A distinct client IP per call, so the per-IP login limit of one test never trips another's logins. */
-const testIp = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+/**
+ * One client IP per username (failures and locks count per username and address), spread over 10.0.0.0/8 so
+ * the per-IP login limit of one test never trips another's logins.
+ */
+export function testIpFor(username: string): string {
+  const h = createHash('sha256').update(username.trim().toLowerCase()).digest();
+  return `10.${h[0]}.${h[1]}.${h[2]}`;
+}
 
 /** POST /v1/operator/login as the given operator; returns the raw Response. */
 export async function operatorLogin(
   ctx: TestContext,
   op: Pick<TestOperator, 'username' | 'password' | 'totpSecret'>,
-  options: { otp?: string; headers?: Record<string, string> } = {},
+  options: { otp?: string; ip?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const otp = options.otp ?? (await currentOtp(ctx, op.totpSecret));
   return ctx.app.request(
     '/v1/operator/login',
-    jsonRequest('POST', { username: op.username, password: op.password, otp }, { 'cf-connecting-ip': testIp(), ...options.headers }),
+    jsonRequest('POST', { username: op.username, password: op.password, otp }, { 'cf-connecting-ip': options.ip ?? testIpFor(op.username), ...options.headers }),
   );
 }
 

@@ -10,6 +10,7 @@ import {
   activationMail,
   activationRows,
   approve,
+  lookupAs,
   newDeviceKey,
   postActivation,
   postRegistration,
@@ -63,8 +64,10 @@ describe('the activation e-mail', () => {
     const id = await activationMail(ctx, reg.email);
     expect(id.subject).toMatch(/Aktivasi/);
     const resident = await seedResident(ctx);
-    const res = await postRegistration(ctx, registrationBody(resident, await newDeviceKey(), { email: 'english@example.id' }), { 'Accept-Language': 'en-GB,en;q=0.8' });
+    const device = await newDeviceKey();
+    const res = await postRegistration(ctx, registrationBody(resident, device, { email: 'english@example.id' }), { 'Accept-Language': 'en-GB,en;q=0.8' });
     const { registrationId } = (await res.json()) as { registrationId: string };
+    expect((await lookupAs(ctx, token, registrationId, device)).status).toBe(200);
     await approve(ctx, token, registrationId);
     expect((await activationMail(ctx, 'english@example.id')).subject).toMatch(/Activate/);
   });

@@ -254,18 +254,20 @@ describe('registration expiry and status', () => {
 });
 
 describe('rate limits', () => {
-  it('limits registrations per NIK with 429 and Retry-After', async () => {
+  it('limits refused registrations per NIK and address with 429 and Retry-After', async () => {
     const resident = await seedResident(ctx);
+    const headers = { 'cf-connecting-ip': '192.0.2.78' };
+    const junk = async () => registrationBody(resident, await newDeviceKey(), { name: 'ORANG LAIN' });
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await postRegistration(ctx, registrationBody(resident, await newDeviceKey()))).status);
-    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
-    const res = await postRegistration(ctx, registrationBody(resident, await newDeviceKey()));
+    for (let i = 0; i < 10; i++) statuses.push((await postRegistration(ctx, await junk(), headers)).status);
+    expect(statuses.every((s) => s === 422)).toBe(true);
+    const res = await postRegistration(ctx, await junk(), headers);
     expect(res.status).toBe(429);
     expect(((await res.json()) as { code: string }).code).toBe('rate_limited');
     expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
-    // A new window lets the resident try again.
+    // A new window lets that address try again.
     ctx.clock.advance(3600_000);
-    expect((await postRegistration(ctx, registrationBody(resident, await newDeviceKey()))).status).toBe(201);
+    expect((await postRegistration(ctx, await junk(), headers)).status).toBe(422);
   });
 
   it('limits registrations per client IP', async () => {

@@ -43,6 +43,17 @@ export const registrations = pgTable(
   (t) => [index('registrations_nik_idx').on(t.nik), index('registrations_status_idx').on(t.status, t.expiresAt)],
 );
 
+/** Which operator looked up (scanned) which registration's QR: approval needs the approver's own lookup. */
+export const registrationLookups = pgTable(
+  'registration_lookups',
+  {
+    registrationId: text('registration_id').notNull(),
+    operatorId: text('operator_id').notNull(),
+    lookedUpAt: ts('looked_up_at').notNull(),
+  },
+  (t) => [uniqueIndex('registration_lookups_key_idx').on(t.registrationId, t.operatorId)],
+);
+
 export const challenges = pgTable(
   'challenges',
   {

@@ -23,6 +23,23 @@ export const operators = pgTable(
   (t) => [uniqueIndex('operators_username_idx').on(t.username)],
 );
 
+/**
+ * Login failures per (username, client address): a stranger elsewhere cannot lock an operator out, and unknown
+ * usernames get a row like known ones (the lock tells nothing). The username is keyed by its hash.
+ */
+export const operatorLoginLocks = pgTable(
+  'operator_login_locks',
+  {
+    usernameHash: text('username_hash').notNull(),
+    address: text('address').notNull(),
+    /** Tries claimed since the last success or lock (in flight ones included). */
+    failures: integer('failures').notNull().default(0),
+    lockedUntil: ts('locked_until'),
+    lastAttemptAt: ts('last_attempt_at').notNull(),
+  },
+  (t) => [uniqueIndex('operator_login_locks_key_idx').on(t.usernameHash, t.address)],
+);
+
 export const operatorSessions = pgTable(
   'operator_sessions',
   {

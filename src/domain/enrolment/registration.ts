@@ -12,7 +12,10 @@ import { enforceRateLimits } from '../limits/rate-limit.js';
 
 export const REGISTRATION_TTL_MS = 7 * 24 * 3600_000;
 export const MAX_SELFIE_BYTES = 300 * 1024;
-/** Per client IP and per NIK; the NIK is keyed by its hash (the rate-limit table is not a register of NIKs). */
+/**
+ * Per client IP, and per (NIK, client IP) for registrations the registry refuses: a stranger's junk with a
+ * victim's NIK never blocks the holder's own (matching) registration. The NIK is keyed by its hash.
+ */
 export const REGISTRATION_LIMITS = {
   perIp: { limit: 60, windowSeconds: 3600 },
   perNik: { limit: 10, windowSeconds: 3600 },
@@ -153,10 +156,13 @@ export async function registerResident(deps: Deps, input: RegistrationInput) {
   const now = clock.now();
   await enforceRateLimits(db, [{ key: `registration:ip:${input.ip}`, ...REGISTRATION_LIMITS.perIp }], now);
   const { phone, selfie } = checkFormat(input, now);
-  await enforceRateLimits(db, [{ key: `registration:nik:${sha256Hex(input.nik).slice(0, 32)}`, ...REGISTRATION_LIMITS.perNik }], now);
 
   const resident = await registry.findResident(input.nik);
   const rejection = registryRejection(resident, input, jakartaDay(now));
+  if (rejection) {
+    const key = `registration:nik:${sha256Hex(input.nik).slice(0, 32)}:ip:${input.ip}`;
+    await enforceRateLimits(db, [{ key, ...REGISTRATION_LIMITS.perNik }], now);
+  }
   // An IKD that is still live (active or suspended) makes this a request to move it to this device.
   const [liveAccount] = await db
     .select({ id: accounts.id })

@@ -2,7 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { newId, randomSecret } from '../../crypto/secrets.js';
-import { accounts, activations, registrations, videoCalls } from '../../db/schema/index.js';
+import { accounts, activations, registrationLookups, registrations, videoCalls } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { enqueueEmail } from '../../email/outbox.js';
@@ -47,9 +47,14 @@ export async function lookupRegistration(deps: Deps, input: { qr: string; operat
       .where(and(eq(accounts.nik, reg.nik), ne(accounts.status, 'deleted')))
       .limit(1),
   ]);
-  await db.transaction((tx) =>
-    appendAudit(tx, { ...operatorActor(input.operator), action: 'registration.lookup', targetType: 'registration', targetId: reg.id }, now),
-  );
+  await db.transaction(async (tx) => {
+    // The QR proves the registrant's device is at hand: approval needs this operator's own lookup.
+    await tx
+      .insert(registrationLookups)
+      .values({ registrationId: reg.id, operatorId: input.operator.id, lookedUpAt: now })
+      .onConflictDoNothing({ target: [registrationLookups.registrationId, registrationLookups.operatorId] });
+    await appendAudit(tx, { ...operatorActor(input.operator), action: 'registration.lookup', targetType: 'registration', targetId: reg.id }, now);
+  });
   return {
     registration: {
       id: reg.id,
@@ -140,6 +145,12 @@ async function unmetApprovalRequirements(deps: Deps, input: DecisionInput, now: 
   if (input.faceMatch !== 'match') unmet.push({ path: 'faceMatch', message: 'the face must match the KTP-el photo' });
   if (input.ktpElSighted !== true) unmet.push({ path: 'ktpElSighted', message: 'the KTP-el must have been seen' });
   if (input.consentRecorded !== true) unmet.push({ path: 'consentRecorded', message: 'the consent must be recorded' });
+  const [lookup] = await deps.db
+    .select({ at: registrationLookups.lookedUpAt })
+    .from(registrationLookups)
+    .where(and(eq(registrationLookups.registrationId, input.registrationId), eq(registrationLookups.operatorId, input.operator.id)))
+    .limit(1);
+  if (!lookup) unmet.push({ path: 'lookup', message: "this operator must first look up the registration's QR (the registrant's device)" });
   if (input.channel === 'video_call') {
     const [call] = input.videoCallId
       ? await deps.db.select().from(videoCalls).where(eq(videoCalls.id, input.videoCallId)).limit(1)

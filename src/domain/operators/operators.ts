@@ -4,8 +4,8 @@ import { dummyPasswordHash, generatePassword, MIN_PASSWORD_LENGTH } from '../../
 import { newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
 import { isSealed } from '../../crypto/secret-box.js';
 import { matchTotp, newTotpSecret, totpUri } from '../../crypto/totp.js';
-import { operators, operatorSessions } from '../../db/schema/index.js';
-import type { DbOrTx, Tx } from '../../db/types.js';
+import { operatorLoginLocks, operators, operatorSessions } from '../../db/schema/index.js';
+import { queryRows, type DbOrTx, type Tx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { appendAudit, type AuditEntry } from '../audit/audit.js';
@@ -134,57 +134,69 @@ const DUMMY_TOTP_SECRET = newTotpSecret();
 
 const invalidCredentials = () => new AppError('invalid_credentials');
 
+interface LockKey {
+  usernameHash: string;
+  address: string;
+}
+
 /**
- * Password + TOTP login. The failure counter is advanced (one UPDATE) before anything is judged, so parallel
- * guesses each spend one of the five tries; the TOTP step is claimed by one conditional UPDATE, so a code
- * logs in once. Any wrong part is the same 401; the attempt after five failures is 423 for 15 minutes.
+ * Password + TOTP login. Failures are counted per (username, client address), for known and unknown names
+ * alike, so a stranger elsewhere cannot lock an operator out and a 423 tells nobody a username exists. A try
+ * slot is claimed (one statement) before anything is judged, so parallel guesses each spend one of the five;
+ * only a judged failure writes the 15-minute lock, so concurrent tries never lock out a correct one. The TOTP
+ * step is claimed by one conditional UPDATE, so a code logs in once. Any wrong part is the same 401.
  */
 export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords' | 'secrets'>, input: OperatorLoginInput): Promise<OperatorLogin> {
   const { db } = deps;
   const now = deps.clock.now();
   const username = normalizeUsername(input.username);
+  // Hashed: a username field sometimes holds a mistyped password.
+  const lockKey: LockKey = { usernameHash: sha256Hex(username), address: input.ip };
   await enforceRateLimits(
     db,
     [
       { key: `oplogin:ip:${input.ip}`, ...LOGIN_RATE_LIMITS.perIp },
-      // Hashed: a username field sometimes holds a mistyped password.
-      { key: `oplogin:user:${sha256Hex(username)}`, ...LOGIN_RATE_LIMITS.perUsername },
+      { key: `oplogin:user:${lockKey.usernameHash}`, ...LOGIN_RATE_LIMITS.perUsername },
     ],
     now,
   );
 
-  const notLocked = or(isNull(operators.lockedUntil), lte(operators.lockedUntil, now));
-  const [claimed] = await db
-    .update(operators)
-    .set({ failedLogins: sql`${operators.failedLogins} + 1` })
-    .where(
-      and(eq(operators.username, username), eq(operators.status, 'active'), notLocked, lt(operators.failedLogins, MAX_LOGIN_FAILURES)),
-    )
-    .returning({
+  if (!(await claimLoginSlot(db, lockKey, now))) {
+    const retryAfter = await lockRetryAfter(db, lockKey, now);
+    const [known] = await db.select({ id: operators.id }).from(operators).where(eq(operators.username, username));
+    await db.transaction((tx) => auditLoginFailure(tx, known?.id ?? null, 'locked', input.ip, now));
+    throw new AppError('operator_locked', { retryAfter });
+  }
+
+  const [operator] = await db
+    .select({
       id: operators.id,
       name: operators.name,
       role: operators.role,
       officeCode: operators.officeCode,
       passwordHash: operators.passwordHash,
       totpSecret: operators.totpSecret,
-    });
+      status: operators.status,
+    })
+    .from(operators)
+    .where(eq(operators.username, username));
+  const claimed = operator?.status === 'active' ? operator : null;
 
-  if (!claimed) return refuseUnclaimed(deps, username, input, now);
-
-  const passwordOk = await deps.passwords.verify(claimed.passwordHash, input.password);
+  // Unknown and disabled operators do the same work: an argon2 verification and a TOTP computation.
+  const passwordOk = await deps.passwords.verify(claimed?.passwordHash ?? (await dummyPasswordHash(deps.passwords)), input.password);
   // A row from before sealing (the Node start seals them all; a Worker may meet one first) is sealed at this login.
-  const legacyTotp = !isSealed(claimed.totpSecret);
-  const totpSecret = legacyTotp ? claimed.totpSecret : await deps.secrets.open(claimed.totpSecret, claimed.id);
+  const legacyTotp = claimed ? !isSealed(claimed.totpSecret) : false;
+  const totpSecret = !claimed ? DUMMY_TOTP_SECRET : legacyTotp ? claimed.totpSecret : await deps.secrets.open(claimed.totpSecret, claimed.id);
   const step = await matchTotp(totpSecret, input.otp, now);
-  let reason = !passwordOk ? 'wrong_password' : step === null ? 'wrong_otp' : 'otp_reused';
+  const reason = !claimed ? (operator ? 'disabled' : 'unknown_user') : !passwordOk ? 'wrong_password' : step === null ? 'wrong_otp' : 'otp_reused';
 
-  if (passwordOk && step !== null) {
+  if (claimed && passwordOk && step !== null) {
     const login = await db.transaction(async (tx) => {
-      // The one statement that decides: this code's step is newer than the last accepted one, and no lock came in between.
+      // The one statement that decides: this code's step is newer than the last accepted one.
       const [accepted] = await tx
         .update(operators)
-        .set({ lastTotpStep: step, failedLogins: 0, ...(legacyTotp ? { totpSecret: await deps.secrets.seal(totpSecret, claimed.id) } : {}) })
-        .where(and(eq(operators.id, claimed.id), lt(operators.lastTotpStep, step), notLocked))
+        .set({ lastTotpStep: step, ...(legacyTotp ? { totpSecret: await deps.secrets.seal(totpSecret, claimed.id) } : {}) })
+        .where(and(eq(operators.id, claimed.id), eq(operators.status, 'active'), lt(operators.lastTotpStep, step)))
         .returning({ id: operators.id });
       if (!accepted) return null;
       const token = randomSecret();
@@ -206,86 +218,93 @@ export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords
       return { token, expiresAt };
     });
     if (login) {
-      const { passwordHash: _p, totpSecret: _t, ...operator } = claimed;
-      return { ...login, operator };
+      await clearLoginFailures(db, lockKey);
+      const { passwordHash: _p, totpSecret: _t, status: _s, ...principal } = claimed;
+      return { ...login, operator: principal };
     }
-    const locked = await isLocked(deps, claimed.id, now);
-    if (locked) reason = 'locked';
   }
 
   await db.transaction(async (tx) => {
-    // Row update first, audit last: every transaction takes the operator row before the audit lock (no deadlock).
-    const lockedUntil = await lockIfExhausted(tx, claimed.id, now);
-    await appendAudit(
-      tx,
-      { actorType: 'operator', actorId: claimed.id, action: 'operator.login_failed', targetType: 'operator', targetId: claimed.id, details: { reason, ip: input.ip } },
-      now,
-    );
-    if (lockedUntil) await auditLock(tx, claimed.id, lockedUntil, now);
+    // Lock row first, audit last: every transaction takes its rows before the audit lock (no deadlock).
+    const lockedUntil = await lockIfExhausted(tx, lockKey, now);
+    await auditLoginFailure(tx, operator?.id ?? null, reason, input.ip, now);
+    if (lockedUntil) await auditLock(tx, operator?.id ?? 'unknown', lockedUntil, now);
   });
   throw invalidCredentials();
 }
 
-/** No try slot: unknown, disabled, locked, or five tries already in flight. */
-async function refuseUnclaimed(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, username: string, input: OperatorLoginInput, now: Date): Promise<never> {
-  const { db } = deps;
-  const [known] = await db
-    .select({ id: operators.id, status: operators.status })
-    .from(operators)
-    .where(eq(operators.username, username));
-  if (known?.status === 'active') {
-    // Five failures (or five tries in flight) and no lock yet: lock now, so a crash between claim and judgement cannot wedge the counter.
-    const lockedUntil = await db.transaction(async (tx) => {
-      const newLock = await lockIfExhausted(tx, known.id, now);
-      const until = newLock ?? (await lockedUntilOf(tx, known.id));
-      await appendAudit(
-        tx,
-        { actorType: 'operator', actorId: known.id, action: 'operator.login_failed', targetType: 'operator', targetId: known.id, details: { reason: 'locked', ip: input.ip } },
-        now,
-      );
-      if (newLock) await auditLock(tx, known.id, newLock, now);
-      return until;
-    });
-    const retryAfter = lockedUntil && lockedUntil > now ? (lockedUntil.getTime() - now.getTime()) / 1000 : LOCK_MS / 1000;
-    throw new AppError('operator_locked', { retryAfter });
-  }
-  // Same work as a real check: an argon2 verification and a TOTP computation.
-  await deps.passwords.verify(await dummyPasswordHash(deps.passwords), input.password);
-  await matchTotp(DUMMY_TOTP_SECRET, input.otp, now);
-  await db.transaction((tx) =>
-    appendAudit(
-      tx,
-      {
-        actorType: known ? 'operator' : 'system',
-        actorId: known?.id ?? 'anonymous',
-        action: 'operator.login_failed',
-        targetType: 'operator',
-        // The attempted name is not recorded: it may be a password typed into the wrong field.
-        targetId: known?.id ?? 'unknown',
-        details: { reason: known ? 'disabled' : 'unknown_user', ip: input.ip },
-      },
-      now,
-    ),
+/**
+ * One try slot for (username, address), or false when it is locked or five tries are already spent. An expired
+ * lock, or a count untouched for 15 minutes (a crash between claim and judgement), starts again at one.
+ */
+async function claimLoginSlot(db: DbOrTx, key: LockKey, now: Date): Promise<boolean> {
+  const nowIso = now.toISOString();
+  const staleIso = new Date(now.getTime() - LOCK_MS).toISOString();
+  const t = operatorLoginLocks;
+  const rows = await queryRows<{ failures: number }>(
+    db,
+    sql`insert into ${t} (username_hash, address, failures, last_attempt_at) values (${key.usernameHash}, ${key.address}, 1, ${nowIso}::timestamptz)
+        on conflict (username_hash, address) do update set
+          failures = case when ${t.lockedUntil} is not null or ${t.lastAttemptAt} <= ${staleIso}::timestamptz then 1 else ${t.failures} + 1 end,
+          locked_until = null,
+          last_attempt_at = ${nowIso}::timestamptz
+        where (${t.lockedUntil} is null or ${t.lockedUntil} <= ${nowIso}::timestamptz)
+          and (${t.failures} < ${MAX_LOGIN_FAILURES} or ${t.lastAttemptAt} <= ${staleIso}::timestamptz)
+        returning failures`,
   );
-  throw invalidCredentials();
+  return rows.length > 0;
 }
 
-/** Sets the 15-minute lock when five tries are spent and none is set; returns the new lock's end, if this call set it (the caller audits it). */
-async function lockIfExhausted(tx: Tx, operatorId: string, now: Date): Promise<Date | null> {
+/** Seconds until (username, address) may try again: the lock's end, or the 15 minutes of a full count. */
+async function lockRetryAfter(db: DbOrTx, key: LockKey, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ lockedUntil: operatorLoginLocks.lockedUntil, lastAttemptAt: operatorLoginLocks.lastAttemptAt })
+    .from(operatorLoginLocks)
+    .where(and(eq(operatorLoginLocks.usernameHash, key.usernameHash), eq(operatorLoginLocks.address, key.address)));
+  const until = row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : new Date((row?.lastAttemptAt ?? now).getTime() + LOCK_MS);
+  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+}
+
+/** Sets the 15-minute lock when five tries are spent and none is set; returns the new lock's end, if this call set it. */
+async function lockIfExhausted(tx: Tx, key: LockKey, now: Date): Promise<Date | null> {
   const lockedUntil = new Date(now.getTime() + LOCK_MS);
   const [locked] = await tx
-    .update(operators)
-    .set({ lockedUntil, failedLogins: 0 })
+    .update(operatorLoginLocks)
+    .set({ lockedUntil, failures: 0 })
     .where(
       and(
-        eq(operators.id, operatorId),
-        sql`${operators.failedLogins} >= ${MAX_LOGIN_FAILURES}`,
-        or(isNull(operators.lockedUntil), lte(operators.lockedUntil, now)),
+        eq(operatorLoginLocks.usernameHash, key.usernameHash),
+        eq(operatorLoginLocks.address, key.address),
+        sql`${operatorLoginLocks.failures} >= ${MAX_LOGIN_FAILURES}`,
+        or(isNull(operatorLoginLocks.lockedUntil), lte(operatorLoginLocks.lockedUntil, now)),
       ),
     )
-    .returning({ lockedUntil: operators.lockedUntil });
+    .returning({ lockedUntil: operatorLoginLocks.lockedUntil });
   return locked ? lockedUntil : null;
 }
+
+/** A success from this address: its count starts again (failures must be consecutive). */
+async function clearLoginFailures(db: DbOrTx, key: LockKey): Promise<void> {
+  await db
+    .update(operatorLoginLocks)
+    .set({ failures: 0, lockedUntil: null })
+    .where(and(eq(operatorLoginLocks.usernameHash, key.usernameHash), eq(operatorLoginLocks.address, key.address)));
+}
+
+const auditLoginFailure = (tx: Tx, operatorId: string | null, reason: string, ip: string, now: Date) =>
+  appendAudit(
+    tx,
+    {
+      actorType: operatorId ? 'operator' : 'system',
+      actorId: operatorId ?? 'anonymous',
+      action: 'operator.login_failed',
+      targetType: 'operator',
+      // The attempted name is not recorded: it may be a password typed into the wrong field.
+      targetId: operatorId ?? 'unknown',
+      details: { reason, ip },
+    },
+    now,
+  );
 
 const auditLock = (tx: Tx, operatorId: string, until: Date, now: Date) =>
   appendAudit(
@@ -293,16 +312,6 @@ const auditLock = (tx: Tx, operatorId: string, until: Date, now: Date) =>
     { actorType: 'system', actorId: 'login', action: 'operator.locked', targetType: 'operator', targetId: operatorId, details: { until: until.toISOString() } },
     now,
   );
-
-async function lockedUntilOf(db: DbOrTx, operatorId: string): Promise<Date | null> {
-  const [row] = await db.select({ lockedUntil: operators.lockedUntil }).from(operators).where(eq(operators.id, operatorId));
-  return row?.lockedUntil ?? null;
-}
-
-async function isLocked(deps: Pick<Deps, 'db'>, operatorId: string, now: Date): Promise<boolean> {
-  const until = await lockedUntilOf(deps.db, operatorId);
-  return until !== null && until > now;
-}
 
 /**
  * The operator behind a session token, or null when the token is unknown, revoked, idle for 30 minutes, past its
