@@ -20,7 +20,7 @@ import { systemClock } from '../../src/deps.js';
 import { createOperator } from '../../src/domain/operators/operators.js';
 import { seedDemoResidents } from '../../src/registry/seeded.js';
 import { findPostgresBin, freePort, startLocalPostgres, type LocalPostgres } from '../../scripts/lib/postgres-local.js';
-import { counterApproval, newDeviceKey, registrationBody } from '../helpers/enrolment.js';
+import { counterApproval, newDeviceKey, registrationBody, signChallenge } from '../helpers/enrolment.js';
 import { startFakeResend, type FakeResend } from './fake-resend.js';
 
 const bin = findPostgresBin();
@@ -110,9 +110,20 @@ describe.skipIf(!bin)('crash between approval and delivery', () => {
     await startService();
     const login = await api('/v1/operator/login', { username: 'crash.operator', password: 'crash-test-password-long', otp: await totpCode(operator.totpSecret, new Date()) });
     expect(login.status).toBe(200);
-    const body = registrationBody(resident, await newDeviceKey(), { email: 'warga.crash@example.id' });
+    const device = await newDeviceKey();
+    const body = registrationBody(resident, device, { email: 'warga.crash@example.id' });
     const registration = await api('/v1/registrations', body);
     expect(registration.status).toBe(201);
+    // Approval needs this operator's lookup of the registrant's QR first.
+    const registrationId = String(registration.body!.registrationId);
+    const challenge = await api('/v1/challenges', { purpose: 'registration_qr' });
+    const qr = await api(`/v1/registrations/${registrationId}/qr`, {
+      challengeId: challenge.body!.challengeId,
+      signature: await signChallenge(device, 'registration_qr', String(challenge.body!.challengeId), String(challenge.body!.nonce)),
+    });
+    expect(qr.status).toBe(200);
+    const lookup = await api('/v1/operator/registrations/lookup', { qr: qr.body!.qr }, { Authorization: `Bearer ${String(login.body!.token)}` });
+    expect(lookup.status).toBe(200);
     const decision = await api(`/v1/operator/registrations/${String(registration.body!.registrationId)}/decision`, counterApproval, {
       Authorization: `Bearer ${String(login.body!.token)}`,
     });

@@ -97,9 +97,30 @@ describe.skipIf(!bin)('database outage', () => {
       }
       const who = round % 2 === 0 ? registryPool.pop() : undefined;
       if (who) {
-        const body = registrationBody(who, await newDeviceKey());
+        const device = await newDeviceKey();
+        const body = registrationBody(who, device);
         const reg = await record('register', await ctx.app.request('/v1/registrations', jsonRequest('POST', body, { 'cf-connecting-ip': testIp() })));
-        if (reg) {
+        // Approval needs this operator's lookup of the registrant's QR first (each step may meet the outage).
+        const regChallenge = reg
+          ? await record('challenge', await ctx.app.request('/v1/challenges', jsonRequest('POST', { purpose: 'registration_qr' }, { 'cf-connecting-ip': testIp() })))
+          : null;
+        const qr =
+          reg && regChallenge
+            ? await record(
+                'registration-qr',
+                await ctx.app.request(
+                  `/v1/registrations/${String(reg.registrationId)}/qr`,
+                  jsonRequest('POST', {
+                    challengeId: regChallenge.challengeId,
+                    signature: await signChallenge(device, 'registration_qr', String(regChallenge.challengeId), String(regChallenge.nonce)),
+                  }),
+                ),
+              )
+            : null;
+        const looked = qr
+          ? await record('lookup', await ctx.app.request('/v1/operator/registrations/lookup', jsonRequest('POST', { qr: qr.qr }, operatorAuth(operatorToken))))
+          : null;
+        if (reg && looked) {
           await record(
             'approve',
             await ctx.app.request(`/v1/operator/registrations/${String(reg.registrationId)}/decision`, jsonRequest('POST', counterApproval, operatorAuth(operatorToken))),
