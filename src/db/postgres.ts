@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import * as schema from './schema/index.js';
+import { sessionAdvisoryLock } from './session-lock.js';
 import { queryRows, type AdvisoryLockResult, type Database, type Db } from './types.js';
 
 export function createPostgresDatabase(url: string, options: { max?: number; connectTimeoutSeconds?: number } = {}): Database & {
@@ -22,23 +23,8 @@ export function createPostgresDatabase(url: string, options: { max?: number; con
   const db = drizzle(client, { schema }) as unknown as Db;
   const poolSize = options.max ?? 16;
   // With a single connection the transaction above would hold the only one its work needs: every statement runs on
-  // that connection anyway, so a session lock works, and this set keeps two runs of this process apart (re-entrant).
-  const heldSessionLocks = new Set<number>();
-  async function withSessionLock<T>(key: number, work: () => Promise<T>): Promise<AdvisoryLockResult<T>> {
-    if (heldSessionLocks.has(key)) return { acquired: false };
-    heldSessionLocks.add(key);
-    try {
-      const [row] = await queryRows<{ locked: boolean }>(db, sql`select pg_try_advisory_lock(${key}) as locked`);
-      if (!row?.locked) return { acquired: false };
-      try {
-        return { acquired: true, value: await work() };
-      } finally {
-        await db.execute(sql`select pg_advisory_unlock(${key})`);
-      }
-    } finally {
-      heldSessionLocks.delete(key);
-    }
-  }
+  // that connection anyway, so a session lock works (sessionAdvisoryLock keeps two runs of this process apart).
+  const withSessionLock = sessionAdvisoryLock(db);
   return {
     kind: 'postgres',
     db,
