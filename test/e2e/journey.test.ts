@@ -182,6 +182,11 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('the IKD journey in Chro
     await visible(page, '#view-home');
     await page.waitForSelector('#ktp-card .ktp-nik');
     expect(await page.textContent('#ktp-card')).toContain(person.nik);
+    // The greeting comes from GET /v1/me, which may answer after the card: wait for it rather than race it.
+    await page.waitForFunction(
+      (name) => document.querySelector('#home-greeting')?.textContent?.includes(name),
+      person.name,
+    );
     expect(await page.textContent('#home-greeting')).toContain(person.name);
     await visible(page, '#ktp-card img');
     await screenshot(page, '09-ktp-card');
