@@ -79,6 +79,7 @@ export const configSchema = z
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
     IKD_SEED_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(200)),
     IKD_WORKERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(256).optional()),
+    IKD_PHOTO_CACHE_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(4096).default(64)),
     TRUST_PROXY: trustProxySetting,
   })
   .superRefine((env, ctx) => {
@@ -114,6 +115,8 @@ export interface Config {
   workers?: number;
   /** Whose X-Forwarded-For / Forwarded to believe for the client address (per-IP limits, login locks). */
   trustProxy: TrustProxy;
+  /** Memory for the downsized counter photos kept per holder (Node; per process). 0 = none kept. */
+  photoCacheMb: number;
 }
 
 export class ConfigError extends Error {
@@ -155,5 +158,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
     seedCount: e.IKD_SEED_COUNT,
     workers: e.IKD_WORKERS,
     trustProxy: e.TRUST_PROXY,
+    photoCacheMb: e.IKD_PHOTO_CACHE_MB,
   };
 }

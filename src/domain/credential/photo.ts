@@ -1,12 +1,35 @@
 /**
  * The photo a counter receives: the KTP-el photo downsized (≤ 160 px) with the verifier's name and the time burned
- * into the pixels, so a leaked copy says who received it and when. Pure JS (pngjs + a 5×7 bitmap font).
+ * into the pixels, so a leaked copy says who received it and when.
+ *
+ * Two renderers behind one port (`CounterPhotos`, in Deps): on Node, photo-sharp.ts (libvips: resize once per
+ * holder and cache, SVG text in a real font, JPEG). On Workers, where the libvips addon cannot load, the pure-JS
+ * renderer below (pngjs + a 5×7 bitmap font, PNG), which needs nothing but the photo bytes.
  */
 import { Buffer } from 'node:buffer';
 import { PNG } from 'pngjs';
 import type { Photo } from '../../registry/port.js';
 
 export const PHOTO_MAX_SIDE = 160;
+
+export interface PhotoStamp {
+  verifierName: string;
+  at: Date;
+}
+
+/** The stamped photo a counter receives, as a data URL; null when the holder has none or it cannot be read. */
+export interface CounterPhotos {
+  /** `holder` identifies whose photo `load` fetches (the NIK): a renderer may cache per holder and skip the load. */
+  stamped(holder: string, load: () => Promise<Photo | null>, stamp: PhotoStamp): Promise<string | null>;
+}
+
+/** The Workers path: no cache, the photo is read and drawn with the bitmap font every time; a PNG data URL. */
+export const drawnCounterPhotos: CounterPhotos = {
+  async stamped(_holder, load, stamp) {
+    const photo = await load();
+    return photo ? stampedPhotoDataUrl(photo, stamp) : null;
+  },
+};
 
 /** 5×7 glyphs, seven rows of five bits (bit 4 = leftmost column), as 14 hex digits. */
 const FONT: Record<string, string> = {
@@ -152,7 +175,7 @@ export function captionLayout(verifierName: string, at: Date, width: number, hei
  * Decodes the registry photo (PNG), downsizes it and burns in the verifier's name and the time; a PNG data URL.
  * Null when the photo is not a PNG we can read: the counter then gets no photo rather than an unmarked one.
  */
-export function stampedPhotoDataUrl(photo: Photo, stamp: { verifierName: string; at: Date }): string | null {
+export function stampedPhotoDataUrl(photo: Photo, stamp: PhotoStamp): string | null {
   let decoded: Canvas;
   try {
     if (photo.contentType !== 'image/png') return null;

@@ -15,7 +15,6 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { KtpFields } from '../../registry/port.js';
 import { documentOf } from '../holder/documents.js';
-import { stampedPhotoDataUrl } from './photo.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
 export const EXPIRY_TOLERANCE_MS = 2_000;
@@ -204,15 +203,15 @@ async function logFailure(
 
 /** The registry's data for the disclosed elements, and the stamped photo when 'photo' is one of them. */
 async function disclose(
-  deps: Pick<Deps, 'registry'>,
+  deps: Pick<Deps, 'registry' | 'photos'>,
   nik: string,
   elements: readonly KtpElement[],
   stamp: { verifierName: string; at: Date },
 ): Promise<{ resident: DisclosedResident; photo?: string }> {
   const wants = new Set(elements);
-  const [record, photo] = await Promise.all([
+  const [record, stamped] = await Promise.all([
     elements.some((e) => e !== 'nik' && e !== 'photo') ? deps.registry.findResident(nik) : null,
-    wants.has('photo') ? deps.registry.residentPhoto(nik) : null,
+    wants.has('photo') ? deps.photos.stamped(nik, () => deps.registry.residentPhoto(nik), stamp) : null,
   ]);
   const resident: DisclosedResident = {};
   for (const element of elements) {
@@ -220,7 +219,6 @@ async function disclose(
     if (element === 'nik') resident.nik = nik;
     else if (record) resident[element] = record[element as Exclude<KtpElement, 'nik' | 'photo'>] as never;
   }
-  const stamped = photo ? stampedPhotoDataUrl(photo, stamp) : null;
   return { resident, ...(stamped ? { photo: stamped } : {}) };
 }
 

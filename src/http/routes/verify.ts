@@ -23,7 +23,7 @@ const verificationSchema = z.object({
     .optional()
     .describe('only for a document QR (token version 2); the document as printed'),
   resident: z.record(z.string(), z.unknown()).describe('the elements both the token and this verifier allow'),
-  photo: z.string().optional().describe('PNG data URL ≤ 160 px, the verifier name and the time burned in'),
+  photo: z.string().optional().describe('JPEG data URL (data:image/jpeg;base64,…), longer side ≤ 160 px, the verifier name and the time burned in; PNG on a Workers deployment'),
 });
 
 export function verifyRoutes() {
