@@ -16,6 +16,7 @@ import { AppError } from '../../errors.js';
 import type { KtpFields } from '../../registry/port.js';
 import { documentOf } from '../holder/documents.js';
 import { stampedPhotoDataUrl } from './photo.js';
+import { zoneOfProvince, type IndonesianZone } from '../local-time.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
 export const EXPIRY_TOLERANCE_MS = 2_000;
@@ -121,7 +122,7 @@ export async function redeemKtpToken(
   const disclosed = row.disclosed as KtpElement[];
   deps.logger.debug('ktp token redeemed', { verifierId: row.verifier_id, accountId: row.account_id, elements: disclosed, document: decoded.document });
   const [shown, document] = await Promise.all([
-    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now }),
+    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now, zone: zoneOfProvince(row.nik) }),
     decoded.document === 'ktp' ? null : disclosedDocument(deps, row.nik, decoded.document),
   ]);
   return { verifiedAt: now.toISOString(), ...(document ? { document } : {}), ...shown };
@@ -207,7 +208,7 @@ async function disclose(
   deps: Pick<Deps, 'registry'>,
   nik: string,
   elements: readonly KtpElement[],
-  stamp: { verifierName: string; at: Date },
+  stamp: { verifierName: string; at: Date; zone: IndonesianZone },
 ): Promise<{ resident: DisclosedResident; photo?: string }> {
   const wants = new Set(elements);
   const [record, photo] = await Promise.all([
