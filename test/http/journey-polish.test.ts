@@ -156,6 +156,13 @@ describe('times in the holder’s and the office’s zone (#16.14)', () => {
     });
   }
 
+  it('the activation e-mail gives its deadline in the registrant’s zone (Pangkep: WITA)', async () => {
+    const { token } = await createOperatorSession(ctx);
+    const { mail } = await enrolResident(ctx, token);
+    expect(mail.text).toMatch(/berlaku sampai .* \d{2}\.\d{2} WITA\b/);
+    expect(mail.text).not.toContain('WIB');
+  });
+
   it('an operator’s zone is the office’s: GET /v1/operator/me and the login answer', async () => {
     const papua = await createOperatorSession(ctx, 'operator', { officeCode: '9171' });
     expect(papua.operator).toMatchObject({ officeCode: '9171', timeZone: 'WIT' });
