@@ -15,6 +15,7 @@ export const errorCatalog = {
   forbidden: { status: 403, id: 'Akses ditolak', en: 'Forbidden' },
   csrf_failed: { status: 403, id: 'Permintaan lintas situs ditolak', en: 'Cross-site request refused' },
   account_suspended: { status: 403, id: 'Akun dibekukan', en: 'Account suspended' },
+  device_replaced: { status: 403, id: 'Perangkat ini sudah diganti', en: 'This device was replaced' },
   account_inactive: { status: 403, id: 'Akun tidak aktif', en: 'Account inactive' },
   document_not_allowed: { status: 403, id: 'Verifikator tidak boleh menerima dokumen ini', en: 'Document type not allowed for this verifier' },
   nothing_to_disclose: { status: 403, id: 'Tidak ada data yang boleh ditampilkan; minta QR lain', en: 'Nothing this verifier may see; ask for another QR' },

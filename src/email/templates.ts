@@ -1,18 +1,24 @@
 /** The resident e-mails (Indonesian and English), rendered to subject + text + HTML; every value is HTML-escaped. */
+import { ianaZone, type IndonesianZone } from '../domain/local-time.js';
 
 export type EmailLang = 'id' | 'en';
 
+/** Every notice states its times in the holder's own zone (src/domain/local-time.ts: from the NIK's province). */
+interface Notice {
+  zone: IndonesianZone;
+}
+
 export interface EmailData {
   /** Activation link and code (SOP step 4: "tautan aktivasi" + "PIN aktivasi"). */
-  activation: { name: string; link: string; code: string; expiresAt: Date };
+  activation: Notice & { name: string; link: string; code: string; expiresAt: Date };
   /** The same after an operator resent it: the earlier link and code no longer work. */
-  activation_resent: { name: string; link: string; code: string; expiresAt: Date };
-  account_activated: { name: string; at: Date };
+  activation_resent: Notice & { name: string; link: string; code: string; expiresAt: Date };
+  account_activated: Notice & { name: string; at: Date };
   /** A new phone became the IKD device; the previous one was signed out and revoked. */
-  device_replaced: { name: string; at: Date };
-  account_suspended: { name: string; at: Date; reason?: string };
-  pin_changed: { name: string; at: Date };
-  account_deleted: { name: string; at: Date };
+  device_replaced: Notice & { name: string; at: Date };
+  account_suspended: Notice & { name: string; at: Date; reason?: string };
+  pin_changed: Notice & { name: string; at: Date };
+  account_deleted: Notice & { name: string; at: Date };
 }
 
 export type EmailTemplate = keyof EmailData;
@@ -56,10 +62,10 @@ const NEVER_SHARE: Record<EmailLang, string> = {
   en: 'Dukcapil staff will never ask for this code. Do not share it with anyone.',
 };
 
-/** Times in Western Indonesia Time, the way a resident reads them ("24 November 2026 15.00 WIB"). */
-export function formatTime(at: Date, lang: EmailLang): string {
+/** Times the way a resident reads them, in their own zone: "24 November 2026 15.00 WITA". */
+export function formatTime(at: Date, lang: EmailLang, zone: IndonesianZone): string {
   const text = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: 'Asia/Jakarta',
+    timeZone: ianaZone(zone),
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -67,7 +73,7 @@ export function formatTime(at: Date, lang: EmailLang): string {
     minute: '2-digit',
     hour12: false,
   }).format(at);
-  return `${text} WIB`;
+  return `${text} ${zone}`;
 }
 
 const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body } = {
@@ -80,7 +86,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: 'Verifikasi data Anda telah disetujui petugas Disdukcapil. Untuk mengaktifkan IKD, buka tautan berikut dan masukkan kode aktivasi, lalu buat PIN Anda sendiri.' },
             { link: d.link, label: 'Tautan aktivasi' },
             { code: d.code, label: 'Kode aktivasi' },
-            { p: `Tautan dan kode berlaku sampai ${formatTime(d.expiresAt, lang)} dan hanya dapat dipakai satu kali. Setelah 5 kali kode salah, minta petugas mengirim ulang.` },
+            { p: `Tautan dan kode berlaku sampai ${formatTime(d.expiresAt, lang, d.zone)} dan hanya dapat dipakai satu kali. Setelah 5 kali kode salah, minta petugas mengirim ulang.` },
             { p: NEVER_SHARE.id },
           ],
         }
@@ -91,7 +97,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: 'A Disdukcapil officer has approved your verification. To activate your IKD, open the link below, enter the activation code, then choose your own PIN.' },
             { link: d.link, label: 'Activation link' },
             { code: d.code, label: 'Activation code' },
-            { p: `The link and code are valid until ${formatTime(d.expiresAt, lang)} and work once. After 5 wrong codes, ask an officer to resend them.` },
+            { p: `The link and code are valid until ${formatTime(d.expiresAt, lang, d.zone)} and work once. After 5 wrong codes, ask an officer to resend them.` },
             { p: NEVER_SHARE.en },
           ],
         },
@@ -115,7 +121,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda telah aktif',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `Identitas Kependudukan Digital Anda aktif sejak ${formatTime(d.at, lang)}. Masuk ke aplikasi dengan PIN yang Anda buat.` },
+            { p: `Identitas Kependudukan Digital Anda aktif sejak ${formatTime(d.at, lang, d.zone)}. Masuk ke aplikasi dengan PIN yang Anda buat.` },
             { p: NOT_YOU.id },
           ],
         }
@@ -123,7 +129,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD is active',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `Your Digital Population Identity has been active since ${formatTime(d.at, lang)}. Log in to the app with the PIN you chose.` },
+            { p: `Your Digital Population Identity has been active since ${formatTime(d.at, lang, d.zone)}. Log in to the app with the PIN you chose.` },
             { p: NOT_YOU.en },
           ],
         },
@@ -133,7 +139,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda dipindahkan ke perangkat baru',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `Pada ${formatTime(d.at, lang)} IKD Anda diaktifkan di perangkat baru. Perangkat lama telah dicabut: sesi dan kode QR-nya tidak berlaku lagi.` },
+            { p: `Pada ${formatTime(d.at, lang, d.zone)} IKD Anda diaktifkan di perangkat baru. Perangkat lama telah dicabut: sesi dan kode QR-nya tidak berlaku lagi.` },
             { p: NOT_YOU.id },
           ],
         }
@@ -141,7 +147,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD moved to a new device',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `On ${formatTime(d.at, lang)} your IKD was activated on a new device. The previous device was revoked: its sessions and QR codes no longer work.` },
+            { p: `On ${formatTime(d.at, lang, d.zone)} your IKD was activated on a new device. The previous device was revoked: its sessions and QR codes no longer work.` },
             { p: NOT_YOU.en },
           ],
         },
@@ -151,7 +157,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda dibekukan',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `Pada ${formatTime(d.at, lang)} petugas Disdukcapil membekukan IKD Anda${d.reason ? ` (alasan: ${d.reason})` : ''}. Perangkat, sesi dan kode QR Anda tidak berlaku lagi.` },
+            { p: `Pada ${formatTime(d.at, lang, d.zone)} petugas Disdukcapil membekukan IKD Anda${d.reason ? ` (alasan: ${d.reason})` : ''}. Perangkat, sesi dan kode QR Anda tidak berlaku lagi.` },
             { p: 'Untuk memakai IKD kembali, daftar ulang dari perangkat Anda dan lakukan verifikasi di kantor Disdukcapil atau melalui panggilan video.' },
             { p: NOT_YOU.id },
           ],
@@ -160,7 +166,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD has been suspended',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `On ${formatTime(d.at, lang)} a Disdukcapil officer suspended your IKD${d.reason ? ` (reason: ${d.reason})` : ''}. Your device, sessions and QR codes no longer work.` },
+            { p: `On ${formatTime(d.at, lang, d.zone)} a Disdukcapil officer suspended your IKD${d.reason ? ` (reason: ${d.reason})` : ''}. Your device, sessions and QR codes no longer work.` },
             { p: 'To use IKD again, register again from your device and get verified at a Disdukcapil office or by video call.' },
             { p: NOT_YOU.en },
           ],
@@ -170,12 +176,12 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
       ? {
           subject: 'PIN IKD Anda telah diubah',
           greeting: `Yth. ${d.name},`,
-          blocks: [{ p: `PIN IKD Anda diubah pada ${formatTime(d.at, lang)}.` }, { p: NOT_YOU.id }],
+          blocks: [{ p: `PIN IKD Anda diubah pada ${formatTime(d.at, lang, d.zone)}.` }, { p: NOT_YOU.id }],
         }
       : {
           subject: 'Your IKD PIN was changed',
           greeting: `Dear ${d.name},`,
-          blocks: [{ p: `Your IKD PIN was changed on ${formatTime(d.at, lang)}.` }, { p: NOT_YOU.en }],
+          blocks: [{ p: `Your IKD PIN was changed on ${formatTime(d.at, lang, d.zone)}.` }, { p: NOT_YOU.en }],
         },
   account_deleted: (d, lang) =>
     lang === 'id'
@@ -183,7 +189,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda telah dihapus',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `IKD Anda dihapus pada ${formatTime(d.at, lang)}. Semua sesi dan kode QR telah dicabut. Riwayat akses tetap disimpan sesuai ketentuan.` },
+            { p: `IKD Anda dihapus pada ${formatTime(d.at, lang, d.zone)}. Semua sesi dan kode QR telah dicabut. Riwayat akses tetap disimpan sesuai ketentuan.` },
             { p: NOT_YOU.id },
           ],
         }
@@ -191,7 +197,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD was deleted',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `Your IKD was deleted on ${formatTime(d.at, lang)}. All sessions and QR codes were revoked. The access history is kept as the law requires.` },
+            { p: `Your IKD was deleted on ${formatTime(d.at, lang, d.zone)}. All sessions and QR codes were revoked. The access history is kept as the law requires.` },
             { p: NOT_YOU.en },
           ],
         },

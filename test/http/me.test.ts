@@ -31,6 +31,7 @@ describe('GET /v1/me', () => {
       email: 'b***o@gmail.com',
       phone: '+628*******890',
       activatedAt: ctx.clock.now().toISOString(),
+      timeZone: 'WITA', // Pangkep, South Sulawesi (NIK 73…)
     });
   });
 

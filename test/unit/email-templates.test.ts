@@ -4,13 +4,13 @@ import { retryDelayMs } from '../../src/email/worker.js';
 
 const at = new Date('2026-11-23T08:00:00Z');
 const sample: { [T in EmailTemplate]: EmailData[T] } = {
-  activation: { name: 'SITI <AMINAH> & "co"', link: 'https://ikd.test/activate?t=abc_DEF-123', code: '042917', expiresAt: at },
-  activation_resent: { name: 'SITI', link: 'https://ikd.test/activate?t=xyz', code: '777001', expiresAt: at },
-  account_activated: { name: 'SITI', at },
-  device_replaced: { name: 'SITI', at },
-  account_suspended: { name: 'SITI', at },
-  pin_changed: { name: 'SITI', at },
-  account_deleted: { name: 'SITI', at },
+  activation: { name: 'SITI <AMINAH> & "co"', link: 'https://ikd.test/activate?t=abc_DEF-123', code: '042917', expiresAt: at, zone: 'WIB' },
+  activation_resent: { name: 'SITI', link: 'https://ikd.test/activate?t=xyz', code: '777001', expiresAt: at, zone: 'WIB' },
+  account_activated: { name: 'SITI', at, zone: 'WIB' },
+  device_replaced: { name: 'SITI', at, zone: 'WIB' },
+  account_suspended: { name: 'SITI', at, zone: 'WIB' },
+  pin_changed: { name: 'SITI', at, zone: 'WIB' },
+  account_deleted: { name: 'SITI', at, zone: 'WIB' },
 };
 
 describe('e-mail templates', () => {

@@ -67,15 +67,19 @@ export const challenges = pgTable(
   (t) => [index('challenges_expires_idx').on(t.expiresAt)],
 );
 
-export const videoCalls = pgTable('video_calls', {
-  id: text('id').primaryKey(),
-  registrationId: text('registration_id').notNull(),
-  operatorId: text('operator_id').notNull(),
-  roomUrl: text('room_url').notNull(),
-  livenessPhrase: text('liveness_phrase').notNull(),
-  createdAt: ts('created_at').notNull(),
-  expiresAt: ts('expires_at').notNull(),
-});
+export const videoCalls = pgTable(
+  'video_calls',
+  {
+    id: text('id').primaryKey(),
+    registrationId: text('registration_id').notNull(),
+    operatorId: text('operator_id').notNull(),
+    roomUrl: text('room_url').notNull(),
+    livenessPhrase: text('liveness_phrase').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('video_calls_registration_idx').on(t.registrationId, t.expiresAt)],
+);
 
 export const activations = pgTable(
   'activations',

@@ -16,6 +16,7 @@ import { Buffer } from 'node:buffer';
 import sharp from 'sharp';
 import type { Photo } from '../../registry/port.js';
 import { ByteBoundedLru } from './lru.js';
+import type { IndonesianZone } from '../local-time.js';
 import { PHOTO_MAX_SIDE, stampTime, type CounterPhotos, type PhotoStamp } from './photo.js';
 
 export const COUNTER_PHOTO_CONTENT_TYPE = 'image/jpeg';
@@ -112,7 +113,7 @@ export function createSharpCounterPhotos(options: SharpCounterPhotoOptions = {})
       const photo = await downsizedFor(holder, load);
       if (!photo) return null;
       try {
-        const layout = captionLayout(stamp.verifierName, stamp.at, photo.width, photo.height);
+        const layout = captionLayout(stamp.verifierName, stamp.at, photo.width, photo.height, stamp.zone);
         const size = `${photo.width}x${photo.height}`;
         const [nameOverlays, timeOverlays] = await Promise.all([
           overlay(`name\u0000${size}\u0000${stamp.verifierName}`, () => renderNameOverlays(layout, photo.width)),
@@ -160,13 +161,13 @@ export interface CaptionLayout {
 }
 
 /** Font size from the width (10 px at 120, 13 px at 160); the name wrapped by estimated glyph widths. */
-export function captionLayout(verifierName: string, at: Date, width: number, height: number): CaptionLayout {
+export function captionLayout(verifierName: string, at: Date, width: number, height: number, zone?: IndonesianZone): CaptionLayout {
   const fontSize = Math.max(8, Math.min(13, Math.round(width / 12)));
   const lineHeight = Math.round(fontSize * 1.25);
   const usable = width - 4;
   const nameLines = wrapByWidth(cleanText(verifierName), usable / fontSize, 2);
   // The time string as the shared helper gives it, as long as fits the estimated width.
-  const time = stampTime(at, Math.max(8, Math.floor(usable / (fontSize * 0.56))));
+  const time = stampTime(at, Math.max(8, Math.floor(usable / (fontSize * 0.56))), zone);
   const lines = nameLines.length + 1;
   const bandTop = Math.max(0, height - lines * lineHeight - 3);
   const midTop = Math.max(0, Math.floor(height / 2) - Math.round(lineHeight / 2));

@@ -15,6 +15,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { KtpFields } from '../../registry/port.js';
 import { documentOf } from '../holder/documents.js';
+import { zoneOfProvince, type IndonesianZone } from '../local-time.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
 export const EXPIRY_TOLERANCE_MS = 2_000;
@@ -120,7 +121,7 @@ export async function redeemKtpToken(
   const disclosed = row.disclosed as KtpElement[];
   deps.logger.debug('ktp token redeemed', { verifierId: row.verifier_id, accountId: row.account_id, elements: disclosed, document: decoded.document });
   const [shown, document] = await Promise.all([
-    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now }),
+    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now, zone: zoneOfProvince(row.nik) }),
     decoded.document === 'ktp' ? null : disclosedDocument(deps, row.nik, decoded.document),
   ]);
   return { verifiedAt: now.toISOString(), ...(document ? { document } : {}), ...shown };
@@ -206,7 +207,7 @@ async function disclose(
   deps: Pick<Deps, 'registry' | 'photos'>,
   nik: string,
   elements: readonly KtpElement[],
-  stamp: { verifierName: string; at: Date },
+  stamp: { verifierName: string; at: Date; zone: IndonesianZone },
 ): Promise<{ resident: DisclosedResident; photo?: string }> {
   const wants = new Set(elements);
   const [record, stamped] = await Promise.all([

@@ -304,7 +304,7 @@ export async function suspendAccount(deps: Deps, input: { nik: string; reason: s
       const recipient = await accountRecipient(tx, account.id);
       if (recipient) {
         // The operator's reason stays in the audit log: a fraud note is not for whoever reads this mailbox.
-        await enqueueEmail(tx, { to: recipient.to, template: 'account_suspended', lang: recipient.lang, data: { name: recipient.name, at: now }, now });
+        await enqueueEmail(tx, { to: recipient.to, template: 'account_suspended', lang: recipient.lang, data: { name: recipient.name, at: now, zone: recipient.zone }, now });
       }
     }
     return { accountId: account.id, revoked };

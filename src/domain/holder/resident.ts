@@ -4,6 +4,7 @@ import { weakPinReason } from '../../crypto/pin-rules.js';
 import { accounts, residentSessions } from '../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
 import { enqueueEmail } from '../../email/outbox.js';
+import { zoneOfProvince } from '../local-time.js';
 import { accountRecipient } from '../../email/recipient.js';
 import { AppError } from '../../errors.js';
 import type { KtpFields } from '../../registry/port.js';
@@ -46,6 +47,7 @@ export async function residentProfile(deps: Pick<Deps, 'db' | 'registry'>, resid
     email: maskEmail(account.email),
     phone: maskPhone(account.phone),
     activatedAt: account.activatedAt.toISOString(),
+    timeZone: zoneOfProvince(account.nik),
   };
 }
 
@@ -105,7 +107,7 @@ export async function changePin(deps: Deps, input: { resident: ResidentPrincipal
       );
     const recipient = await accountRecipient(tx, input.resident.accountId);
     if (recipient) {
-      await enqueueEmail(tx, { to: recipient.to, template: 'pin_changed', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now }, now });
+      await enqueueEmail(tx, { to: recipient.to, template: 'pin_changed', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now, zone: recipient.zone }, now });
     }
   });
   deps.logger.info('resident pin changed', { accountId: input.resident.accountId });
@@ -139,7 +141,7 @@ export async function deleteAccount(deps: Deps, input: { resident: ResidentPrinc
     );
     const recipient = await accountRecipient(tx, accountId);
     if (recipient) {
-      await enqueueEmail(tx, { to: recipient.to, template: 'account_deleted', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now }, now });
+      await enqueueEmail(tx, { to: recipient.to, template: 'account_deleted', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now, zone: recipient.zone }, now });
     }
   });
   deps.logger.info('resident account deleted', { accountId });

@@ -30,7 +30,7 @@ export function authRoutes() {
       summary: 'PIN login, signed by the device key (challenge purpose "login")',
       tags: ['resident'],
       responses: { 200: { description: 'Logged in', schema: sessionSchema } },
-      errors: ['login_failed', 'account_locked', 'account_suspended', 'rate_limited'],
+      errors: ['login_failed', 'device_replaced', 'account_locked', 'account_suspended', 'rate_limited'],
     }),
     jsonBody(loginSchema),
     async (c) => c.json(await loginResident(c.get('deps'), { ...c.req.valid('json'), ip: clientIp(c) })),

@@ -20,6 +20,7 @@ const profileSchema = z.object({
   email: z.string().describe('masked, e.g. b***i@gmail.com'),
   phone: z.string().describe('masked, e.g. +628*******890'),
   activatedAt: z.string(),
+  timeZone: z.enum(['WIB', 'WITA', 'WIT']).describe('the holder’s Indonesian time zone (from the NIK’s province), for showing times'),
 });
 
 const addressSchema = z.object({

@@ -123,13 +123,15 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
             <fieldset class="field">
               <legend>{t('op.checks')}</legend>
               <div class="check">
-                <input type="checkbox" id="op-ktp-sighted" name="ktpElSighted" />
+                <input type="checkbox" id="op-ktp-sighted" name="ktpElSighted" aria-describedby="op-ktp-sighted-error" />
                 <label for="op-ktp-sighted">{t('op.ktpElSighted')}</label>
               </div>
+              <p class="field-error" id="op-ktp-sighted-error" hidden></p>
               <div class="check">
-                <input type="checkbox" id="op-consent" name="consentRecorded" />
+                <input type="checkbox" id="op-consent" name="consentRecorded" aria-describedby="op-consent-error" />
                 <label for="op-consent">{t('op.consent')}</label>
               </div>
+              <p class="field-error" id="op-consent-error" hidden></p>
             </fieldset>
             <fieldset class="field" aria-describedby="op-face-error">
               <legend>{t('op.faceMatch')}</legend>

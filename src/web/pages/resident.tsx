@@ -78,6 +78,18 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
         <p class="badge" id="regqr-state" role="status" aria-live="polite">
           {t('regqr.waiting')}
         </p>
+        <div id="regqr-video" class="video-box" role="region" aria-labelledby="regqr-video-heading" hidden>
+          <h2 id="regqr-video-heading">{t('regqr.video.heading')}</h2>
+          <p>{t('regqr.video.lead')}</p>
+          <p>
+            <a id="regqr-video-room" class="button primary" href="#" target="_blank" rel="noopener noreferrer">
+              {t('regqr.video.join')}
+            </a>
+          </p>
+          <p class="hint" id="regqr-video-url"></p>
+          <p>{t('regqr.video.phrase')}</p>
+          <p class="phrase" id="regqr-video-phrase"></p>
+        </div>
         <details class="code-text">
           <summary>{t('regqr.textLabel')}</summary>
           <label class="visually-hidden" for="regqr-text">
@@ -99,6 +111,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
             {t('reg.toLogin')}
           </button>
         </div>
+        <Status id="regqr-refresh-status" />
       </section>
 
       <section id="view-login" class="view card" aria-labelledby="login-heading" hidden>

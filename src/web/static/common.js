@@ -156,12 +156,28 @@ export function fromBase64url(text) {
 /** An SVG string as an <img> source: the markup is never parsed into the page. */
 export const svgDataUrl = (svg) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 
-/** Date/time for people, in the page's language and the device's time zone. */
-export function formatDateTime(iso) {
+/* Times people read are Indonesian local time with the zone's name: the holder's zone (GET /v1/me) in /app, the
+   office's (GET /v1/operator/me) in the console; the device's own zone only until the page knows which. */
+const ZONE_IANA = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' };
+let readerZone = null;
+
+/** Sets the zone ("WIB", "WITA" or "WIT") every later formatDateTime / formatClock uses; anything else is ignored. */
+export function setReaderZone(zone) {
+  if (Object.hasOwn(ZONE_IANA, zone)) readerZone = zone;
+}
+
+function formatIn(iso, options) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso ?? '');
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { ...options, ...(readerZone ? { timeZone: ZONE_IANA[readerZone] } : {}) }).format(d);
+  return readerZone ? `${text} ${readerZone}` : text;
 }
+
+/** Date and time for people ("2 Des 2026, 14.05 WITA"), in the page's language and the reader's zone. */
+export const formatDateTime = (iso) => formatIn(iso, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The time of day alone ("14.05 WIB"). */
+export const formatClock = (iso) => formatIn(iso, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 export function formatDate(isoDate) {
   const d = new Date(`${String(isoDate).slice(0, 10)}T00:00:00Z`);

@@ -12,10 +12,12 @@ import {
   clearFieldErrors,
   fieldError,
   formatDate,
+  formatClock,
   formatDateTime,
   isPin,
   problemMessage,
   say,
+  setReaderZone,
   showFieldProblems,
   showView,
   svgDataUrl,
@@ -266,25 +268,43 @@ async function showRegistrationQr() {
   pollRegistration();
 }
 
+/** "Perbarui kode QR": the button shows it is working, then a line says the code was renewed (errors go to app-status). */
+async function refreshRegistrationQr() {
+  const button = $('regqr-refresh');
+  clear('regqr-refresh-status');
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = t('regqr.refreshing');
+  try {
+    if (await loadRegistrationQr()) say('regqr-refresh-status', t('regqr.refreshed', { time: formatClock(new Date().toISOString()) }), 'success');
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = t('regqr.refresh');
+  }
+}
+
+/** Fetches a fresh registration QR and shows it; true when it did. */
 async function loadRegistrationQr() {
   clearTimeout(regQrTimer);
   const signed = await signedChallenge('registration_qr');
-  if (signed.failed) return say('app-status', problemMessage(signed.failed.problem, signed.failed.headers), 'error');
+  if (signed.failed) return say('app-status', problemMessage(signed.failed.problem, signed.failed.headers), 'error'), false;
   const result = await api('POST', `/v1/registrations/${encodeURIComponent(device.registrationId)}/qr`, {
     challengeId: signed.challengeId,
     signature: signed.signature,
   });
   if (!result.ok) {
-    if (result.problem.code === 'registration_not_pending') return checkRegistration();
+    if (result.problem.code === 'registration_not_pending') return await checkRegistration(), false;
     say('app-status', problemMessage(result.problem, result.headers), 'error');
     if (result.problem.code === 'signature_invalid' || result.problem.code === 'not_found') $('regqr-restart').hidden = false;
-    return;
+    return false;
   }
   $('regqr-image').src = svgDataUrl(result.data.svg);
   $('regqr-text').value = result.data.qr;
   // Its lifetime in the server's clock (the challenge was created just now and lives 120 s), not this phone's.
   const lifetime = Date.parse(result.data.expiresAt) - (Date.parse(signed.challengeExpiresAt) - 120_000);
   regQrTimer = setTimeout(loadRegistrationQr, Math.max(30_000, lifetime - 10_000));
+  return true;
 }
 
 function setRegistrationState(status) {
@@ -322,7 +342,36 @@ async function checkRegistration() {
   }
   if (status !== 'pending_verification') clearTimeout(regQrTimer);
   setRegistrationState(status);
+  await followVideoCall(status === 'pending_verification' && result.data.videoCallOpen === true);
   return status;
+}
+
+/**
+ * While an operator's video call for this registration is open, shows its room and liveness phrase: read by a
+ * device-signed request once the status poll says a call is open, hidden again when it closes.
+ */
+async function followVideoCall(open) {
+  const box = $('regqr-video');
+  if (!open) {
+    box.hidden = true;
+    return;
+  }
+  if (!box.hidden && Date.parse(box.dataset.expiresAt || '') > Date.now()) return;
+  const signed = await signedChallenge('registration_qr');
+  if (signed.failed) return;
+  const result = await api('POST', `/v1/registrations/${encodeURIComponent(device.registrationId)}/video-call`, {
+    challengeId: signed.challengeId,
+    signature: signed.signature,
+  });
+  if (!result.ok) return;
+  const room = /^https?:\/\//.test(result.data.roomUrl) ? result.data.roomUrl : null;
+  const link = $('regqr-video-room');
+  link.hidden = !room;
+  if (room) link.href = room;
+  $('regqr-video-url').textContent = result.data.roomUrl;
+  $('regqr-video-phrase').textContent = result.data.livenessPhrase;
+  box.dataset.expiresAt = result.data.expiresAt;
+  box.hidden = false;
 }
 
 function pollRegistration() {
@@ -391,6 +440,7 @@ async function showHome() {
   $('home-greeting').focus();
   const me = await authed('GET', '/v1/me');
   if (me.ended) return;
+  if (me.ok) setReaderZone(me.data?.timeZone);
   if (me.ok && me.data?.name) $('home-greeting').textContent = t('home.greeting', { name: me.data.name });
   await ktp;
 }
@@ -518,6 +568,8 @@ function stopCountdown() {
 function watchQrStatus() {
   clearTimeout(qrStatusTimer);
   qrStatusTimer = setTimeout(async () => {
+    // Not asked while nobody can see the QR (another tab of the app, or the browser in the background).
+    if (document.hidden || $('tab-qr').hidden) return watchQrStatus();
     const result = await authed('GET', '/v1/me/ktp/qr/status');
     if (countdownTimer === null) return; // the QR left the screen meanwhile
     if (result.ok && result.data?.status === 'used') return showQrUsed(result.data);
@@ -531,13 +583,12 @@ function showQrUsed(status) {
   $('qr-show').hidden = true;
   $('qr-text').value = '';
   const who = [status.verifier?.name, status.counter].filter(Boolean).join(' · ') || '—';
-  $('qr-used-text').textContent = t('qr.used', { who, time: status.usedAt ? formatTime(status.usedAt) : '' });
+  $('qr-used-text').textContent = t('qr.used', { who, time: status.usedAt ? formatClock(status.usedAt) : '' });
   $('qr-used').hidden = false;
   say('qr-announce', $('qr-used-text').textContent);
   $('qr-used-fresh').focus();
 }
 
-const formatTime = (iso) => new Intl.DateTimeFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID', { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 
 async function submitQr(event) {
   event.preventDefault();
@@ -557,7 +608,11 @@ async function submitQr(event) {
     form.elements.pin.value = '';
     if (result.ended) return;
     if (!result.ok) {
-      if (result.problem.code === 'pin_invalid' || result.problem.code === 'invalid_request') fieldError(form.elements.pin, problemMessage(result.problem));
+      // Once: beside the PIN when the PIN is what is wrong, else in the status line.
+      if (result.problem.code === 'pin_invalid' || result.problem.code === 'invalid_request') {
+        fieldError(form.elements.pin, problemMessage(result.problem));
+        return form.elements.pin.focus();
+      }
       say('qr-status', problemMessage(result.problem, result.headers), 'error');
       if (result.problem.code === 'account_suspended' || result.problem.code === 'account_locked') return;
       return form.elements.pin.focus();
@@ -698,7 +753,7 @@ async function submitDelete(event) {
     form.elements.pin.value = '';
     if (result.ended) return;
     if (!result.ok) {
-      if (result.problem.code === 'pin_invalid') fieldError(form.elements.pin, problemMessage(result.problem));
+      if (result.problem.code === 'pin_invalid') return fieldError(form.elements.pin, problemMessage(result.problem)), form.elements.pin.focus();
       return say('delete-status', problemMessage(result.problem, result.headers), 'error');
     }
     form.reset();
@@ -734,7 +789,7 @@ async function start() {
   $('logout').addEventListener('click', logout);
   $('history-more').addEventListener('click', () => loadHistory(false));
   $('history-refresh').addEventListener('click', () => loadHistory(true));
-  $('regqr-refresh').addEventListener('click', loadRegistrationQr);
+  $('regqr-refresh').addEventListener('click', refreshRegistrationQr);
   $('regqr-restart').addEventListener('click', showRegister);
   $('regqr-login').addEventListener('click', showLogin);
   $('login-register').addEventListener('click', showRegister);
