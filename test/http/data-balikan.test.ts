@@ -15,7 +15,7 @@ import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { accessLog, dataBalikan, verifiers } from '../../src/db/schema/index.js';
 import { prepareDevelopmentData, type DevCredentials } from '../../src/dev/setup.js';
 import { createVerifier } from '../../src/domain/verifiers/verifiers.js';
-import { createTestContext, jsonRequest, usingPostgres, type TestContext } from '../helpers/context.js';
+import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { seedResident } from '../helpers/enrolment.js';
 import { createOperatorSession, operatorAuth } from '../helpers/operator.js';
 import { asResident, createActiveResident, issueQr, postVerify, verifierAuth, type ActiveResident } from '../helpers/resident.js';
@@ -330,7 +330,7 @@ describe('granting kinds', () => {
     expect(await (await ctx.app.request('/v1/verifier/me', { headers: verifierAuth(plainKey) })).json()).toMatchObject({ dataBalikanKinds: [] });
   });
 
-  it.skipIf(usingPostgres())('npm run verifier:create --data-balikan-kinds grants kinds; a kind that is not snake_case fails', async () => {
+  it('npm run verifier:create --data-balikan-kinds grants kinds; a kind that is not snake_case fails', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ikd-balikan-cli-'));
     const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
     const env = { ...process.env, DATABASE_URL: '', IKD_DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
@@ -395,5 +395,21 @@ describe('demo institutions (development mode)', () => {
       await dev.close();
       await rm(devDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('/app: Data dari instansi', () => {
+  it('the IKD menu has the screen (Indonesian first, English with ?lang=en) and its module is served', async () => {
+    const id = await (await ctx.app.request('/app')).text();
+    expect(id).toContain('data-tab="databalikan"');
+    expect(id).toContain('id="tab-databalikan"');
+    expect(id).toContain('Data dari instansi');
+    expect(id).toContain('"balikan.empty"');
+    const en = await (await ctx.app.request('/app?lang=en')).text();
+    expect(en).toContain('Data from institutions');
+    const asset = await ctx.app.request('/assets/app-data-balikan.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await asset.text()).toContain('/v1/me/data-balikan');
   });
 });
