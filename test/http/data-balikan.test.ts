@@ -413,3 +413,25 @@ describe('/app: Data dari instansi', () => {
     expect(await asset.text()).toContain('/v1/me/data-balikan');
   });
 });
+
+describe('data balikan: contract surface', () => {
+  it('/openapi.json documents the three routes with their error codes', async () => {
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>;
+    };
+    const partner = doc.paths['/v1/partner/residents/{nik}/data-balikan/{kind}'];
+    expect(partner?.put?.summary).toBeTruthy();
+    expect(partner?.delete?.summary).toBeTruthy();
+    expect(Object.keys(partner?.put?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '413']));
+    expect(doc.paths['/v1/me/data-balikan']?.get?.summary).toBeTruthy();
+  });
+
+  it('SQL and HTML in labels and values are stored and returned as plain text', async () => {
+    const holder = await createActiveResident(ctx);
+    const bpjs = await institution(['bpjs_kesehatan']);
+    await presentTo(holder, bpjs);
+    const hostile = { "'; DROP TABLE data_balikan; --": '<script>alert(1)</script>', 'Kelas 🇮🇩': '{{7*7}}${7*7}' };
+    expect((await put(bpjs, holder.nik, 'bpjs_kesehatan', { fields: hostile })).status).toBe(200);
+    expect((await holderData(holder))[0]!.fields).toEqual(hostile);
+  });
+});
