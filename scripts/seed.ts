@@ -12,6 +12,9 @@ import { DEFAULT_SEED } from '../src/registry/synthetic.js';
 import { findRegency } from '../src/registry/regions.js';
 import { loadVillages } from '../src/registry/villages.js';
 import { createProgress } from './progress.js';
+import { systemClock } from '../src/deps.js';
+import { seedDemoInstitutions } from '../src/dev/demo-institutions.js';
+import { createLogger } from '../src/logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,10 +66,17 @@ try {
   const { inserted } = await seedRegistry(database.db, { count, seed, asOf, villages, regencies, onProgress: (generated) => progress.update(generated) });
   progress.stop();
   const demo = await seedDemoResidents(database.db);
+  // Their keys are not printed: an admin gets one with `npm run verifier:rotate -- --id <id>`.
+  const institutions = await seedDemoInstitutions(
+    { db: database.db, clock: systemClock, logger: createLogger({ level: 'silent' }) },
+    { residents: demo, keys: 'keep' },
+  );
   const seconds = (performance.now() - migrated) / 1000;
   console.log(
     `seeded ${database.kind}: ${inserted} of ${count} synthetic residents inserted (seed "${seed}"), ` +
-      `${demo.length} demo residents ensured, in ${seconds.toFixed(1)} s ` +
+      `${demo.length} demo residents ensured, ` +
+      `${institutions.institutions.length} demo institutions with ${institutions.records} data-balikan records ` +
+      `(${institutions.institutions.map((i) => `${i.name} ${i.id}`).join(', ')}), in ${seconds.toFixed(1)} s ` +
       `(${Math.round(inserted / Math.max(seconds, 0.001))} rows/s; migrations ${Math.round(migrated - started)} ms)`,
   );
 } finally {

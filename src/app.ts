@@ -17,6 +17,7 @@ import { pagesRoutes } from './http/routes/pages.js';
 import { authRoutes } from './http/routes/auth.js';
 import { meRoutes } from './http/routes/me.js';
 import { documentRoutes } from './http/routes/documents.js';
+import { dataBalikanRoutes } from './http/routes/data-balikan.js';
 import { verifyRoutes } from './http/routes/verify.js';
 import { adminOperatorRoutes } from './http/routes/admin-operators.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
@@ -44,6 +45,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', authRoutes());
   app.route('/', meRoutes());
   app.route('/', documentRoutes());
+  app.route('/', dataBalikanRoutes());
   app.route('/', verifyRoutes());
   app.route('/', adminVerifierRoutes());
   app.route('/', adminOperatorRoutes());

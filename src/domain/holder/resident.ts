@@ -13,6 +13,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { ResidentPrincipal } from '../credential/login.js';
 import { judgePin } from '../credential/pin-attempts.js';
 import { enforceRateLimits } from '../limits/rate-limit.js';
+import { eraseHolderDataBalikan } from './data-balikan.js';
 
 /** PIN change and deletion judge a PIN (argon2): limited per account like QR issuance. */
 export const PIN_ACTION_RATE_LIMIT = { limit: 10, windowSeconds: 60 } as const;
@@ -134,9 +135,17 @@ export async function deleteAccount(deps: Deps, input: { resident: ResidentPrinc
     // A concurrent suspension or deletion won: nothing to delete here.
     if (deleted.length === 0) throw new AppError('unauthorized');
     const revoked = await revokeAccountAccess(tx, accountId, now);
+    const dataBalikanErased = await eraseHolderDataBalikan(tx, input.resident.nik);
     await appendAudit(
       tx,
-      { actorType: 'resident', actorId: accountId, action: 'account.delete', targetType: 'account', targetId: accountId, details: { revoked } },
+      {
+        actorType: 'resident',
+        actorId: accountId,
+        action: 'account.delete',
+        targetType: 'account',
+        targetId: accountId,
+        details: { revoked, dataBalikanErased },
+      },
       now,
     );
     const recipient = await accountRecipient(tx, accountId);

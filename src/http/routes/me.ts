@@ -67,10 +67,14 @@ const historySchema = z.object({
     z.object({
       at: z.string(),
       verifier: z.object({ id: z.string(), name: z.string() }),
-      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose']),
+      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written']),
       elements: z.array(z.string()),
       document: z.string().optional().describe('the document of a document QR'),
       counter: z.string().optional().describe('the desk that scanned it ("Loket 3"), as the counter sent it to POST /v1/verify'),
+      data: z
+        .object({ kind: z.string(), action: z.enum(['written', 'deleted']) })
+        .optional()
+        .describe('data_written only: the data-balikan record the institution wrote or deleted'),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -62,6 +62,7 @@ export function verifyRoutes() {
             name: z.string(),
             allowedElements: z.array(z.enum(KTP_ELEMENTS)),
             allowedDocuments: z.array(z.string()),
+            dataBalikanKinds: z.array(z.string()).describe('the data-balikan kinds this key may write'),
           }),
         },
       },

@@ -12,7 +12,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'counter.', 'pin.', 'delete.', 'logout.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -159,6 +159,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <button type="button" data-tab="documents" aria-controls="tab-documents">
             {t('home.tab.documents')}
           </button>
+          <button type="button" data-tab="databalikan" aria-controls="tab-databalikan">
+            {t('home.tab.dataBalikan')}
+          </button>
           <button type="button" data-tab="history" aria-controls="tab-history">
             {t('home.tab.history')}
           </button>
@@ -295,6 +298,23 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
             </p>
           </div>
           <Status id="documents-status" />
+        </section>
+
+        <section id="tab-databalikan" class="tab card" aria-labelledby="databalikan-heading" hidden>
+          <div class="home-head">
+            <h2 id="databalikan-heading" tabindex={-1}>
+              {t('balikan.heading')}
+            </h2>
+            <button type="button" class="button link" id="databalikan-refresh">
+              {t('balikan.refresh')}
+            </button>
+          </div>
+          <p>{t('balikan.lead')}</p>
+          <div id="databalikan-list" class="balikan-list" aria-busy="true" aria-live="polite"></div>
+          <p id="databalikan-empty" class="notice" hidden>
+            {t('balikan.empty')}
+          </p>
+          <Status id="databalikan-status" />
         </section>
 
         <section id="tab-history" class="tab card" aria-labelledby="history-heading" hidden>

@@ -26,9 +26,10 @@ import {
 } from './common.js';
 import { forgetDevice, loadDevice, saveDevice, updateDevice } from './keystore.js';
 import { openDocumentsTab, wireDocuments } from './app-documents.js';
+import { openDataBalikanTab, wireDataBalikan } from './app-data-balikan.js';
 
 const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home'];
-const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'history', 'settings'];
+const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'databalikan', 'history', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -456,6 +457,7 @@ async function openTab(name, { focus = true } = {}) {
   if (name === 'ktp' && !ktpLoaded) await loadKtp();
   if (name === 'history') await loadHistory(true);
   await openDocumentsTab(name, authed);
+  await openDataBalikanTab(name, authed);
   if (name === 'qr' && !$('qr-form').hidden) $('qr-pin').focus();
 }
 
@@ -700,12 +702,17 @@ function historyItem(item) {
   when.textContent = formatDateTime(item.at);
   const badge = document.createElement('span');
   const outcomeKey = `history.outcome.${item.outcome}`;
-  badge.className = `badge ${item.outcome === 'verified' ? 'ok' : 'bad'}`;
+  badge.className = `badge ${item.outcome === 'verified' || item.outcome === 'data_written' ? 'ok' : 'bad'}`;
   badge.textContent = t(outcomeKey) === outcomeKey ? item.outcome : t(outcomeKey);
   const what = document.createElement('span');
   what.className = 'what';
   const elements = (item.elements ?? []).map((el) => (t(`el.${el}`) === `el.${el}` ? el : t(`el.${el}`)));
   what.textContent = elements.length ? `${t('history.elements')}: ${elements.join(', ')}` : '';
+  if (item.outcome === 'data_written' && item.data) {
+    const kindKey = `balikan.kind.${item.data.kind}`;
+    const kind = t(kindKey) === kindKey ? item.data.kind : t(kindKey);
+    what.textContent = t(item.data.action === 'deleted' ? 'history.dataDeleted' : 'history.dataWritten', { kind });
+  }
   li.append(who, badge, when, what);
   return li;
 }
@@ -782,6 +789,7 @@ async function start() {
   $('login-form').addEventListener('submit', submitLogin);
   $('qr-form').addEventListener('submit', submitQr);
   wireDocuments(authed);
+  wireDataBalikan(authed);
   $('pin-form').addEventListener('submit', submitPinChange);
   $('delete-form').addEventListener('submit', submitDelete);
   $('qr-fresh').addEventListener('click', offerFreshQr);
