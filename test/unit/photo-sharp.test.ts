@@ -57,7 +57,7 @@ describe('sharp counter photo', () => {
     const img = await decode(await photos.stamped('a', async () => solid(120, 160), { verifierName: 'BPJS Kesehatan Pangkep', at }));
     const layout = captionLayout('BPJS Kesehatan Pangkep', at, 120, 160);
     expect(layout.nameLines).toEqual(['BPJS Kesehatan', 'Pangkep']);
-    expect(layout.time).toBe('2026-11-23 08:00:12Z');
+    expect(layout.time).toBe('2026-11-23 15:00 WIB');
     const band = rowsStats(img, layout.bandTop + 1, 160);
     expect(band.mean).toBeLessThan(70); // 30 % of 100 plus the text
     expect(band.bright).toBeGreaterThan(150); // white glyph pixels (three lines of text)
