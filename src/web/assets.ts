@@ -1,6 +1,6 @@
 /**
  * Static assets under /assets/: our CSS and client scripts (src/web/static), the browser libraries served
- * straight from node_modules (@noble/ed25519, jsQR, Chart.js — read once, never copied into git),
+ * straight from node_modules (@noble/ed25519, jsQR, Chart.js, Swagger UI — read once, never copied into git),
  * and PNG icons drawn in code. A fixed list: nothing outside it is ever read, so no path from a URL reaches the file system.
  */
 import { renderIconPng } from './icons.js';
@@ -29,6 +29,7 @@ const SOURCES: Record<string, Source> = {
   'counter.js': { static: 'counter.js', type: JS },
   'activate.js': { static: 'activate.js', type: JS },
   'stats.js': { static: 'stats.js', type: JS },
+  'docs.js': { static: 'docs.js', type: JS },
   'icons/icon.svg': { static: 'icons/icon.svg', type: 'image/svg+xml' },
   // Served as published (the file carries its own MIT notice); an ES module with no imports.
   'vendor/noble-ed25519.js': { package: '@noble/ed25519', type: JS, banner: '' },
@@ -40,6 +41,14 @@ const SOURCES: Record<string, Source> = {
   },
   // Chart.js's UMD bundle (sets window.Chart as a classic script) for the dashboard; MIT, the file carries its notice.
   'vendor/chart.js': { package: 'chart.js', file: 'dist/chart.umd.min.js', type: JS, banner: '' },
+  // Swagger UI for /docs, served from the package (no CDN); Apache-2.0, the bundle carries its notices.
+  'vendor/swagger-ui-bundle.js': {
+    package: 'swagger-ui-dist',
+    file: 'swagger-ui-bundle.js',
+    type: JS,
+    banner: '/*! Swagger UI (https://github.com/swagger-api/swagger-ui) — Apache License 2.0 — SmartBear Software */\n',
+  },
+  'vendor/swagger-ui.css': { package: 'swagger-ui-dist', file: 'swagger-ui.css', type: 'text/css; charset=utf-8', banner: '' },
   'icons/icon-192.png': { icon: 192 },
   'icons/icon-512.png': { icon: 512 },
   'icons/maskable-512.png': { icon: 512, maskable: true },
