@@ -21,6 +21,8 @@ import { dataBalikanRoutes } from './http/routes/data-balikan.js';
 import { verifyRoutes } from './http/routes/verify.js';
 import { adminOperatorRoutes } from './http/routes/admin-operators.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
+import { operatorStatsRoutes } from './http/routes/operator-stats.js';
+import { docsRoutes } from './http/routes/docs.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -49,6 +51,8 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', verifyRoutes());
   app.route('/', adminVerifierRoutes());
   app.route('/', adminOperatorRoutes());
+  app.route('/', operatorStatsRoutes());
+  app.route('/', docsRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

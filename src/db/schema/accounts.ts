@@ -26,7 +26,11 @@ export const accounts = pgTable(
     deletedAt: ts('deleted_at'),
   },
   // One live IKD per NIK; deleted accounts stay for the access history's sake.
-  (t) => [uniqueIndex('accounts_nik_live_idx').on(t.nik).where(sql`status <> 'deleted'`)],
+  (t) => [
+    uniqueIndex('accounts_nik_live_idx').on(t.nik).where(sql`status <> 'deleted'`),
+    // The dashboard's activations by region within a period (drizzle/0012).
+    index('accounts_activated_nik_idx').on(t.activatedAt, t.nik),
+  ],
 );
 
 export const devices = pgTable(

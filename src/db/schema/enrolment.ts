@@ -40,7 +40,12 @@ export const registrations = pgTable(
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
   },
-  (t) => [index('registrations_nik_idx').on(t.nik), index('registrations_status_idx').on(t.status, t.expiresAt)],
+  (t) => [
+    index('registrations_nik_idx').on(t.nik),
+    index('registrations_status_idx').on(t.status, t.expiresAt),
+    // The dashboard's counts by region within a period (drizzle/0012).
+    index('registrations_created_nik_idx').on(t.createdAt, t.nik),
+  ],
 );
 
 /** Which operator looked up (scanned) which registration's QR: approval needs the approver's own lookup. */

@@ -38,6 +38,9 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
       <section id="view-op-console" class="view" aria-labelledby="op-verify-heading" hidden>
         <div class="console-bar">
           <p id="op-who"></p>
+          <a class="button link" id="op-stats-link" href="/operator/stats" hidden>
+            {t('stats.area')}
+          </a>
           <button type="button" class="button link" id="op-logout">
             {t('common.logout')}
           </button>

@@ -20,19 +20,23 @@ export function t(key, vars) {
 /**
  * Calls the API with JSON. Resolves to { ok, status, data, problem, headers }; never throws: a network failure
  * is a problem with code "network". Authentication is a Bearer token the caller passes (kept in memory or
- * sessionStorage, never in a cookie), so no request of these pages can be forged cross-site.
+ * sessionStorage); cookies go out only with `consoleCookie` (operator login and logout, which carry the console
+ * header), so no request of these pages can be forged cross-site.
  */
-export async function api(method, path, body, { token, signal } = {}) {
+export async function api(method, path, body, { token, signal, consoleCookie = false } = {}) {
   const headers = { Accept: 'application/json, application/problem+json', 'Accept-Language': lang };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
+  // The operator console's login and logout also set and clear the session cookie, for the pages that are plain
+  // links (the monitoring dashboard, its CSV): the console header asks for it and is the cookie's CSRF proof.
+  if (consoleCookie) headers['X-Requested-With'] = 'ikd-console';
   let res;
   try {
     res = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
+      credentials: consoleCookie ? 'same-origin' : 'omit',
       cache: 'no-store',
       signal,
     });

@@ -1,7 +1,9 @@
 /**
  * The operator console (/operator): password + TOTP login, registration QR by camera or paste, selfie beside the
  * KTP-el photo with the SIAK record, the recorded checks and the decision, video-call sessions, suspension.
- * The session token lives in sessionStorage and goes out as a Bearer header: no cookie, so no CSRF.
+ * The session token lives in sessionStorage and goes out as a Bearer header. Login also sets the HttpOnly,
+ * SameSite=Strict session cookie for the pages that are plain links (the monitoring dashboard and its CSV, GET
+ * only); the API calls here never send it, and a cookie request with an unsafe method needs the console header.
  */
 import {
   api,
@@ -60,6 +62,8 @@ function showLogin() {
 function showConsole(operator) {
   setReaderZone(operator.timeZone);
   $('op-who').textContent = t('op.signedIn', { name: operator.name, role: label('op.role', operator.role), office: operator.officeCode });
+  // The monitoring dashboard is for supervisors and admins (the server checks the role again).
+  $('op-stats-link').hidden = !['supervisor', 'admin'].includes(operator.role);
   showView(VIEWS, 'view-op-console');
 }
 
@@ -79,7 +83,7 @@ async function submitLogin(event) {
   if (!/^[0-9]{6}$/.test(body.otp)) missing.push('otp');
   if (missing.length) return showFieldProblems(form, { errors: missing.map((path) => ({ path })) });
   await busy(form, async () => {
-    const result = await api('POST', '/v1/operator/login', body);
+    const result = await api('POST', '/v1/operator/login', body, { consoleCookie: true });
     form.elements.password.value = '';
     form.elements.otp.value = '';
     if (!result.ok) {
@@ -96,7 +100,7 @@ async function submitLogin(event) {
 
 async function logout() {
   const session = readSession();
-  if (session) await api('POST', '/v1/operator/logout', undefined, { token: session.token });
+  if (session) await api('POST', '/v1/operator/logout', undefined, { token: session.token, consoleCookie: true });
   sessionStorage.removeItem(SESSION_KEY);
   resetCase();
   showLogin();
