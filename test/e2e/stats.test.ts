@@ -94,7 +94,7 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('monitoring dashboard in
       expect(await page.locator('#stats-total th').textContent()).toBe('TOTAL');
       expect(await cells('#stats-total')).toEqual(['5', '2', '2']);
       expect(await cells('tr[data-code="73"]')).toEqual(['3', '1', '1']);
-      expect(await page.locator('#stats-table tbody tr').count()).toBe(1 + 34);
+      expect(await page.locator('#stats-table tbody tr').count()).toBe(1 + 38);
       expect(await page.locator('#stats-footnote').textContent()).toContain('NIK');
       for (const id of ['stats-chart-days', 'stats-chart-regions']) {
         expect(await paintedPixels(page, id), id).toBeGreaterThan(500);

@@ -113,14 +113,16 @@ const row = (body: Body, code: string) => body.rows.find((r) => r.code === code)
 const sum = (body: Body, m: keyof Counts) => body.rows.reduce((s, r) => s + r[m], 0);
 
 describe('GET /v1/operator/stats', () => {
-  it('national, this month (WIB): every Tabel 13 province listed, sums per province, the total is the sum of the rows', async () => {
+  it('national, this month (WIB): every province (38) listed, sums per province, the total is the sum of the rows', async () => {
     const body = await stats('');
     expect(body.level).toBe('province');
     expect(body.zone).toBe('WIB');
     expect(body.period).toEqual({ kind: 'month', from: '2026-11-01', to: '2026-11-23' });
     expect(body.parent).toBeNull();
-    // 34 provinces of Tabel 13 in code order, plus the one the table does not know.
-    expect(body.rows).toHaveLength(35);
+    // All 38 provinces of today's Kepmendagri codes (Tabel 13's 34 plus the four Papua provinces of 2022) in code
+    // order, plus the one the region table does not know.
+    expect(body.rows).toHaveLength(39);
+    expect(row(body, '96')?.registrations).toBe(0);
     expect(body.rows.map((r) => r.code)).toEqual([...body.rows.map((r) => r.code)].sort());
     expect(row(body, '11')).toEqual({ code: '11', name: 'ACEH', registrations: 0, activations: 0, verifications: 0 });
     expect(row(body, '73')).toEqual({ code: '73', name: 'SULAWESI SELATAN', registrations: 4, activations: 2, verifications: 2 });
@@ -241,7 +243,7 @@ describe('GET /v1/operator/stats.csv', () => {
     expect(lines.slice(0, 3)).toEqual(['KODE,PROVINSI,JUMLAH PENDAFTARAN,JUMLAH AKTIVASI,JUMLAH VERIFIKASI', ',TOTAL,6,3,3', '11,ACEH,0,0,0']);
     expect(lines).toContain('73,SULAWESI SELATAN,4,2,2');
     expect(lines).toContain('51,BALI,1,1,1');
-    expect(lines).toHaveLength(1 + 1 + 35 + 1);
+    expect(lines).toHaveLength(1 + 1 + 39 + 1);
 
     const drill = await ctx.app.request('/v1/operator/stats.csv?level=district&parent=7310&period=today', { headers: operatorAuth(admin.token) });
     expect(drill.status).toBe(200);
