@@ -11,6 +11,9 @@ const sample: { [T in EmailTemplate]: EmailData[T] } = {
   account_suspended: { name: 'SITI', at },
   pin_changed: { name: 'SITI', at },
   account_deleted: { name: 'SITI', at },
+  registration_rejected: { name: 'SITI', at, reason: 'Foto <wajah> tidak cocok' },
+  pin_reset_code: { name: 'SITI', code: '318264', expiresAt: at },
+  pin_reset_done: { name: 'SITI', at },
 };
 
 describe('e-mail templates', () => {

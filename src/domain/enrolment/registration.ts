@@ -217,9 +217,20 @@ export async function findRegistration(deps: Pick<Deps, 'db'>, registrationId: s
   return row ?? null;
 }
 
-/** GET /v1/registrations/{id}: the status only. */
-export async function registrationStatus(deps: Deps, registrationId: string): Promise<{ status: RegistrationStatus }> {
+/** A registry refusal is stored as "registry:<reason>" and decided by "system:registry"; anything else is an operator's. */
+const isOperatorRejection = (row: { decidedBy: string | null; rejectionReason: string | null }) =>
+  row.rejectionReason !== null && row.decidedBy !== null && !row.decidedBy.startsWith('system:');
+
+/**
+ * GET /v1/registrations/{id}: the status and, once an operator rejected it, the operator's reason (the same words
+ * the registrant was e-mailed). A registry refusal's reason is never told: it would say whether a NIK exists.
+ */
+export async function registrationStatus(
+  deps: Deps,
+  registrationId: string,
+): Promise<{ status: RegistrationStatus; rejectionReason?: string }> {
   const row = await findRegistration(deps, registrationId, deps.clock.now());
   if (!row) throw new AppError('not_found');
+  if (row.status === 'rejected' && isOperatorRejection(row)) return { status: row.status, rejectionReason: row.rejectionReason! };
   return { status: row.status };
 }

@@ -221,6 +221,16 @@ export async function decideRegistration(deps: Deps, input: DecisionInput): Prom
       now,
     );
     if (approve) await issueActivation(deps, tx, { registration: reg, template: 'activation', now });
+    // Unlike a suspension's note, a rejection's reason is written for the registrant: they must know what to fix.
+    else {
+      await enqueueEmail(tx, {
+        to: reg.email,
+        template: 'registration_rejected',
+        lang: reg.lang,
+        data: { name: reg.name, at: now, reason: reason! },
+        now,
+      });
+    }
   });
   logger.info('registration decided', { registrationId: reg.id, status, operatorId: input.operator.id });
   return { status };

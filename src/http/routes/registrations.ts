@@ -93,7 +93,15 @@ export function registrationRoutes() {
       summary: 'The status of a registration',
       tags: ['registration'],
       security: 'none',
-      responses: { 200: { description: 'Status', schema: z.object({ status: statusEnum }) } },
+      responses: {
+        200: {
+          description: 'Status',
+          schema: z.object({
+            status: statusEnum,
+            rejectionReason: z.string().optional().describe("only when an operator rejected it: the operator's reason, as e-mailed to the registrant"),
+          }),
+        },
+      },
       errors: ['not_found'],
     }),
     pathParams(idParam),

@@ -78,6 +78,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
         <p class="badge" id="regqr-state" role="status" aria-live="polite">
           {t('regqr.waiting')}
         </p>
+        <p class="notice error" id="regqr-reason" hidden></p>
         <details class="code-text">
           <summary>{t('regqr.textLabel')}</summary>
           <label class="visually-hidden" for="regqr-text">

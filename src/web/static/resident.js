@@ -231,6 +231,8 @@ async function submitRegistration(event) {
         // 16 digits the registry's structure refuses (region codes, birth date, serial): about validity, not length.
         if (form.elements.nik.getAttribute('aria-invalid') === 'true' && /^[0-9]{16}$/.test(body.nik)) fieldError(form.elements.nik, t('field.nikInvalid'));
       }
+      // One answer for every refusal (the NIK's existence stays secret), so the page names both possible causes.
+      if (result.problem.code === 'registration_rejected') return say('register-status', t('reg.rejected'), 'error');
       return say('register-status', problemMessage(result.problem, result.headers), 'error');
     }
     // The key is kept only once the service knows it: a refused registration leaves nothing behind.
@@ -287,8 +289,12 @@ async function loadRegistrationQr() {
   regQrTimer = setTimeout(loadRegistrationQr, Math.max(30_000, lifetime - 10_000));
 }
 
-function setRegistrationState(status) {
+function setRegistrationState(status, rejectionReason) {
   const badge = $('regqr-state');
+  // An operator's rejection comes with the operator's words (also e-mailed); a registry refusal never has one.
+  const reason = $('regqr-reason');
+  reason.hidden = !(status === 'rejected' && rejectionReason);
+  reason.textContent = reason.hidden ? '' : t('regqr.reason', { reason: rejectionReason });
   const pending = status === 'pending_verification';
   $('regqr-image').closest('figure').hidden = !pending;
   $('regqr-image').closest('section').querySelector('.code-text').hidden = !pending;
@@ -309,7 +315,7 @@ function setRegistrationState(status) {
 async function checkRegistration() {
   const result = await api('GET', `/v1/registrations/${encodeURIComponent(device.registrationId)}`);
   if (!result.ok) return result.problem.code === 'not_found' ? 'unknown' : null;
-  const { status } = result.data;
+  const { status, rejectionReason } = result.data;
   if (status !== device.status) {
     device.status = status;
     await updateDevice({ status });
@@ -321,7 +327,7 @@ async function checkRegistration() {
     return status;
   }
   if (status !== 'pending_verification') clearTimeout(regQrTimer);
-  setRegistrationState(status);
+  setRegistrationState(status, rejectionReason);
   return status;
 }
 
