@@ -25,6 +25,7 @@ const SOURCES: Record<string, Source> = {
   'scanner.js': { static: 'scanner.js', type: JS },
   'resident.js': { static: 'resident.js', type: JS },
   'app-documents.js': { static: 'app-documents.js', type: JS },
+  'app-pin-reset.js': { static: 'app-pin-reset.js', type: JS },
   'operator.js': { static: 'operator.js', type: JS },
   'counter.js': { static: 'counter.js', type: JS },
   'activate.js': { static: 'activate.js', type: JS },

@@ -279,3 +279,15 @@ describe('Lupa PIN: who may ask', () => {
     expect(await mailsTo(resident.email, 'pin_reset_code')).toHaveLength(PIN_RESET_LIMITS.requestPerAccount.limit);
   });
 });
+
+describe('Lupa PIN: the contract', () => {
+  it('documents both routes and the pin_reset challenge purpose in /openapi.json', async () => {
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { summary?: string; requestBody?: { content: Record<string, { schema: { properties?: Record<string, { enum?: string[] }> } }> } }>>;
+    };
+    expect(doc.paths['/v1/auth/pin-reset']?.post?.summary).toBeTruthy();
+    expect(doc.paths['/v1/auth/pin-reset/confirm']?.post?.summary).toBeTruthy();
+    const purpose = doc.paths['/v1/challenges']?.post?.requestBody?.content['application/json']?.schema.properties?.purpose;
+    expect(purpose?.enum).toContain('pin_reset');
+  });
+});

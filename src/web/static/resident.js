@@ -24,8 +24,9 @@ import {
 } from './common.js';
 import { forgetDevice, loadDevice, saveDevice, updateDevice } from './keystore.js';
 import { openDocumentsTab, wireDocuments } from './app-documents.js';
+import { wirePinReset } from './app-pin-reset.js';
 
-const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home'];
+const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home', 'view-pin-reset'];
 const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'history', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
@@ -733,6 +734,19 @@ async function start() {
   $('login-form').addEventListener('submit', submitLogin);
   $('qr-form').addEventListener('submit', submitQr);
   wireDocuments(authed);
+  wirePinReset({
+    getDevice: () => device,
+    signedChallenge,
+    show: (id) => {
+      stopPolling();
+      stopCountdown();
+      showView(VIEWS, id);
+    },
+    showLogin,
+    showRegister,
+    // The reset ended every session, this phone's too: back to the login form with the news.
+    done: () => endSession('reset.done', 'success'),
+  });
   $('pin-form').addEventListener('submit', submitPinChange);
   $('delete-form').addEventListener('submit', submitDelete);
   $('qr-fresh').addEventListener('click', offerFreshQr);
