@@ -15,6 +15,7 @@ import { operatorAuthRoutes } from './http/routes/operator-auth.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { pagesRoutes } from './http/routes/pages.js';
 import { authRoutes } from './http/routes/auth.js';
+import { pinResetRoutes } from './http/routes/pin-reset.js';
 import { meRoutes } from './http/routes/me.js';
 import { documentRoutes } from './http/routes/documents.js';
 import { dataBalikanRoutes } from './http/routes/data-balikan.js';
@@ -45,6 +46,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', adminRoutes());
   app.route('/', pagesRoutes());
   app.route('/', authRoutes());
+  app.route('/', pinResetRoutes());
   app.route('/', meRoutes());
   app.route('/', documentRoutes());
   app.route('/', dataBalikanRoutes());

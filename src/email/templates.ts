@@ -19,6 +19,12 @@ export interface EmailData {
   account_suspended: Notice & { name: string; at: Date; reason?: string };
   pin_changed: Notice & { name: string; at: Date };
   account_deleted: Notice & { name: string; at: Date };
+  /** An operator refused the registration; the operator's own words go to the registrant. */
+  registration_rejected: Notice & { name: string; at: Date; reason: string };
+  /** Lupa PIN: the one-time code that lets the enrolled device set a new PIN. */
+  pin_reset_code: Notice & { name: string; code: string; expiresAt: Date };
+  /** The PIN was replaced through Lupa PIN; every session was ended. */
+  pin_reset_done: Notice & { name: string; at: Date };
 }
 
 export type EmailTemplate = keyof EmailData;
@@ -30,6 +36,9 @@ export const EMAIL_TEMPLATES = [
   'account_suspended',
   'pin_changed',
   'account_deleted',
+  'registration_rejected',
+  'pin_reset_code',
+  'pin_reset_done',
 ] as const satisfies readonly EmailTemplate[];
 
 export interface RenderedEmail {
@@ -198,6 +207,70 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           greeting: `Dear ${d.name},`,
           blocks: [
             { p: `Your IKD was deleted on ${formatTime(d.at, lang, d.zone)}. All sessions and QR codes were revoked. The access history is kept as the law requires.` },
+            { p: NOT_YOU.en },
+          ],
+        },
+  registration_rejected: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'Pendaftaran IKD Anda tidak disetujui',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `Pada ${formatTime(d.at, lang, d.zone)} petugas Disdukcapil tidak menyetujui pendaftaran IKD Anda.` },
+            { p: `Alasan dari petugas: ${d.reason}` },
+            { p: 'Anda dapat mendaftar ulang dari aplikasi IKD setelah hal di atas dibereskan, atau datang ke kantor Disdukcapil terdekat dengan membawa KTP-el.' },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD registration was not approved',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `On ${formatTime(d.at, lang, d.zone)} a Disdukcapil officer did not approve your IKD registration.` },
+            { p: `The officer's reason: ${d.reason}` },
+            { p: 'You can register again from the IKD app once this is sorted out, or visit your nearest Disdukcapil office with your KTP-el.' },
+            { p: NOT_YOU.en },
+          ],
+        },
+  pin_reset_code: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'Kode Lupa PIN IKD',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: 'Ada permintaan mengganti PIN IKD dari ponsel yang terdaftar. Masukkan kode berikut di aplikasi IKD pada ponsel itu, lalu buat PIN baru.' },
+            { code: d.code, label: 'Kode Lupa PIN' },
+            { p: `Kode berlaku sampai ${formatTime(d.expiresAt, lang, d.zone)} dan hanya dapat dipakai satu kali. Setelah 5 kali kode salah, minta kode baru.` },
+            { p: NEVER_SHARE.id },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD forgotten-PIN code',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: 'Someone asked to replace your IKD PIN from your enrolled phone. Enter this code in the IKD app on that phone, then choose a new PIN.' },
+            { code: d.code, label: 'Forgotten-PIN code' },
+            { p: `The code is valid until ${formatTime(d.expiresAt, lang, d.zone)} and works once. After 5 wrong codes, ask for a new one.` },
+            { p: NEVER_SHARE.en },
+            { p: NOT_YOU.en },
+          ],
+        },
+  pin_reset_done: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'PIN IKD Anda telah diganti (Lupa PIN)',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `PIN IKD Anda diganti melalui Lupa PIN pada ${formatTime(d.at, lang, d.zone)}. Semua sesi yang terbuka telah diakhiri.` },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD PIN was replaced (forgotten PIN)',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Your IKD PIN was replaced through "forgot PIN" on ${formatTime(d.at, lang, d.zone)}. Every open session was ended.` },
             { p: NOT_YOU.en },
           ],
         },

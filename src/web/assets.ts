@@ -26,6 +26,7 @@ const SOURCES: Record<string, Source> = {
   'resident.js': { static: 'resident.js', type: JS },
   'app-documents.js': { static: 'app-documents.js', type: JS },
   'app-data-balikan.js': { static: 'app-data-balikan.js', type: JS },
+  'app-pin-reset.js': { static: 'app-pin-reset.js', type: JS },
   'operator.js': { static: 'operator.js', type: JS },
   'counter.js': { static: 'counter.js', type: JS },
   'activate.js': { static: 'activate.js', type: JS },

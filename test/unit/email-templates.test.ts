@@ -11,6 +11,9 @@ const sample: { [T in EmailTemplate]: EmailData[T] } = {
   account_suspended: { name: 'SITI', at, zone: 'WIB' },
   pin_changed: { name: 'SITI', at, zone: 'WIB' },
   account_deleted: { name: 'SITI', at, zone: 'WIB' },
+  registration_rejected: { name: 'SITI', at, reason: 'Foto <wajah> tidak cocok', zone: 'WIB' },
+  pin_reset_code: { name: 'SITI', code: '318264', expiresAt: at, zone: 'WIB' },
+  pin_reset_done: { name: 'SITI', at, zone: 'WIB' },
 };
 
 describe('e-mail templates', () => {

@@ -62,3 +62,22 @@ export const residentSessions = pgTable(
   },
   (t) => [uniqueIndex('resident_sessions_token_idx').on(t.tokenHash), index('resident_sessions_account_idx').on(t.accountId)],
 );
+
+/** Lupa PIN: a one-time e-mailed code for the enrolled device (15 min, 5 tries, single use); the newest voids the rest. */
+export const pinResets = pgTable(
+  'pin_resets',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    /** The device that asked: only it may confirm. */
+    deviceId: text('device_id').notNull(),
+    /** HMAC (keyed with the pepper) of the 6-digit code, hex. */
+    codeHash: text('code_hash').notNull(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    consumedAt: ts('consumed_at'),
+    voidedAt: ts('voided_at'),
+  },
+  (t) => [index('pin_resets_account_idx').on(t.accountId, t.createdAt)],
+);

@@ -25,7 +25,7 @@ const registrationBody = z.object({
 
 const statusEnum = z.enum(['pending_verification', 'awaiting_activation', 'active', 'rejected', 'expired']);
 const registrationCreated = z.object({ registrationId: z.string(), status: z.literal('pending_verification'), expiresAt: z.string() });
-const challengeBody = z.object({ purpose: z.enum(['login', 'registration_qr']) });
+const challengeBody = z.object({ purpose: z.enum(['login', 'registration_qr', 'pin_reset']) });
 const challengeCreated = z.object({ challengeId: z.string(), nonce: z.string(), expiresAt: z.string() });
 const idParam = z.object({ id: z.string().min(1).max(64) });
 const qrBody = z.object({ challengeId: z.string().min(1).max(64), signature: z.string().min(1).max(128) });
@@ -118,6 +118,7 @@ export function registrationRoutes() {
           schema: z.object({
             status: statusEnum,
             videoCallOpen: z.literal(true).optional().describe('present while an operator’s video call for it is open: fetch it with POST …/video-call'),
+            rejectionReason: z.string().optional().describe("only when an operator rejected it: the operator's reason, as e-mailed to the registrant"),
           }),
         },
       },

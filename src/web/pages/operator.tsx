@@ -148,7 +148,20 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
               </div>
               <p class="field-error" id="op-face-error" hidden></p>
             </fieldset>
-            <Field id="op-reason" name="reason" label={t('op.reason')} hint={t('op.reasonHint')} textarea rows={2} t={t} />
+            {/* Required only for a rejection: the visible marker says so, and the console sets aria-required while rejecting. */}
+            <div class="field" id="op-reason-field">
+              <label for="op-reason">
+                {t('op.reason')}{' '}
+                <span class="required-marker" id="op-reason-marker">
+                  ({t('op.reasonRequiredMarker')})
+                </span>
+              </label>
+              <p class="hint" id="op-reason-hint">
+                {t('op.reasonHint')}
+              </p>
+              <textarea id="op-reason" name="reason" rows={2} maxlength={500} spellcheck={false} aria-required="false" aria-describedby="op-reason-hint op-reason-error"></textarea>
+              <p class="field-error" id="op-reason-error" hidden></p>
+            </div>
             <div class="actions">
               <button type="submit" class="button primary" name="decision" value="approve" id="op-approve">
                 {t('op.approve')}

@@ -12,7 +12,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -65,6 +65,11 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           </button>
           <Status id="register-status" />
         </form>
+        <p class="aside">
+          <button type="button" class="button link" id="register-forgot" data-pin-reset>
+            {t('reset.link')}
+          </button>
+        </p>
       </section>
 
       <section id="view-regqr" class="view card" aria-labelledby="regqr-heading" hidden>
@@ -90,6 +95,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <p>{t('regqr.video.phrase')}</p>
           <p class="phrase" id="regqr-video-phrase"></p>
         </div>
+        <p class="notice error" id="regqr-reason" hidden></p>
         <details class="code-text">
           <summary>{t('regqr.textLabel')}</summary>
           <label class="visually-hidden" for="regqr-text">
@@ -128,8 +134,51 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <Status id="login-status" />
         </form>
         <p class="aside">
+          <button type="button" class="button link" id="login-forgot" data-pin-reset>
+            {t('reset.link')}
+          </button>
           <button type="button" class="button link" id="login-register">
             {t('login.newDevice')}
+          </button>
+        </p>
+      </section>
+
+      <section id="view-pin-reset" class="view card" aria-labelledby="reset-heading" hidden>
+        <h1 id="reset-heading" tabindex={-1}>
+          {t('reset.heading')}
+        </h1>
+        <p>{t('reset.lead')}</p>
+        <form id="reset-request-form" novalidate>
+          <h2>{t('reset.step1')}</h2>
+          <Field id="reset-nik" name="nik" label={t('login.nik')} inputmode="numeric" pattern="[0-9]{16}" maxlength={16} autocomplete="username" required t={t} />
+          <button type="submit" class="button primary">
+            {t('reset.request')}
+          </button>
+          <Status id="reset-request-status" />
+        </form>
+        <form id="reset-confirm-form" novalidate hidden>
+          <h2>{t('reset.step2')}</h2>
+          <Field id="reset-code" name="code" label={t('reset.code')} hint={t('reset.codeHint')} inputmode="numeric" pattern="[0-9]{6}" maxlength={6} minlength={6} autocomplete="one-time-code" required t={t} />
+          <PinField id="reset-new" name="newPin" label={t('pin.new')} hint={t('pin.rules')} autocomplete="new-password" t={t} />
+          <PinField id="reset-again" name="newPinAgain" label={t('pin.again')} autocomplete="new-password" t={t} />
+          <button type="submit" class="button primary">
+            {t('pin.submit')}
+          </button>
+          <button type="button" class="button link" id="reset-again-request">
+            {t('reset.newCode')}
+          </button>
+          <Status id="reset-confirm-status" />
+        </form>
+        <div class="notice info" id="reset-nodevice">
+          <h2>{t('reset.noDevice.heading')}</h2>
+          <p>{t('reset.noDevice.text')}</p>
+          <button type="button" class="button secondary" id="reset-register">
+            {t('login.newDevice')}
+          </button>
+        </div>
+        <p class="aside">
+          <button type="button" class="button link" id="reset-back">
+            {t('reset.back')}
           </button>
         </p>
       </section>
@@ -204,6 +253,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
             </details>
             <button type="submit" class="button primary">
               {t('qr.submit')}
+            </button>
+            <button type="button" class="button link" data-pin-reset>
+              {t('reset.link')}
             </button>
             <Status id="qr-status" />
           </form>
@@ -349,6 +401,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
               <PinField id="pin-again" name="newPinAgain" label={t('pin.again')} autocomplete="new-password" t={t} />
               <button type="submit" class="button primary">
                 {t('pin.submit')}
+              </button>
+              <button type="button" class="button link" data-pin-reset>
+                {t('reset.link')}
               </button>
               <Status id="pin-status" />
             </form>

@@ -138,6 +138,7 @@ function resetCase() {
   videoCall = null;
   $('op-case').hidden = true;
   $('op-decision-form').reset();
+  markReasonRequired(false);
   clearFieldErrors($('op-decision-form'));
   clear('op-decision-status');
   clear('op-video-status');
@@ -219,6 +220,14 @@ async function startVideoCall() {
 
 /* ---------- decision ---------- */
 
+/** The reason is required for a rejection only: announced as required while the operator is about to reject. */
+function markReasonRequired(rejecting) {
+  const reason = $('op-reason');
+  reason.setAttribute('aria-required', rejecting ? 'true' : 'false');
+  reason.required = rejecting;
+  $('op-reason-field').classList.toggle('rejecting', rejecting);
+}
+
 async function submitDecision(event) {
   event.preventDefault();
   if (!current) return;
@@ -229,6 +238,7 @@ async function submitDecision(event) {
   const channel = form.elements.channel.value;
   const faceMatch = form.elements.faceMatch.value;
   const reason = form.elements.reason.value.trim();
+  markReasonRequired(decision === 'reject');
   if (decision === 'reject' && !reason) {
     fieldError(form.elements.reason, t('op.reasonRequired'));
     return form.elements.reason.focus();
@@ -362,7 +372,13 @@ async function start() {
   $('op-login-form').addEventListener('submit', submitLogin);
   $('op-lookup-form').addEventListener('submit', submitLookup);
   $('op-decision-form').addEventListener('submit', submitDecision);
+  // Heading for "Tolak" (focus, pointer) or judging the face a mismatch means a rejection is coming: mark the reason.
+  for (const type of ['focus', 'pointerdown']) {
+    $('op-reject').addEventListener(type, () => markReasonRequired(true));
+    $('op-approve').addEventListener(type, () => markReasonRequired(false));
+  }
   $('op-decision-form').addEventListener('change', (event) => {
+    if (event.target.name === 'faceMatch') markReasonRequired(event.target.value === 'no_match');
     if (event.target.name === 'channel') onChannelChange();
     for (const check of CHECKS) {
       if (event.target.name !== check.path) continue;

@@ -27,8 +27,9 @@ import {
 import { forgetDevice, loadDevice, saveDevice, updateDevice } from './keystore.js';
 import { openDocumentsTab, wireDocuments } from './app-documents.js';
 import { openDataBalikanTab, wireDataBalikan } from './app-data-balikan.js';
+import { wirePinReset } from './app-pin-reset.js';
 
-const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home'];
+const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home', 'view-pin-reset'];
 const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'databalikan', 'history', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
@@ -234,6 +235,8 @@ async function submitRegistration(event) {
         // 16 digits the registry's structure refuses (region codes, birth date, serial): about validity, not length.
         if (form.elements.nik.getAttribute('aria-invalid') === 'true' && /^[0-9]{16}$/.test(body.nik)) fieldError(form.elements.nik, t('field.nikInvalid'));
       }
+      // One answer for every refusal (the NIK's existence stays secret), so the page names both possible causes.
+      if (result.problem.code === 'registration_rejected') return say('register-status', t('reg.rejected'), 'error');
       return say('register-status', problemMessage(result.problem, result.headers), 'error');
     }
     // The key is kept only once the service knows it: a refused registration leaves nothing behind.
@@ -308,8 +311,12 @@ async function loadRegistrationQr() {
   return true;
 }
 
-function setRegistrationState(status) {
+function setRegistrationState(status, rejectionReason) {
   const badge = $('regqr-state');
+  // An operator's rejection comes with the operator's words (also e-mailed); a registry refusal never has one.
+  const reason = $('regqr-reason');
+  reason.hidden = !(status === 'rejected' && rejectionReason);
+  reason.textContent = reason.hidden ? '' : t('regqr.reason', { reason: rejectionReason });
   const pending = status === 'pending_verification';
   $('regqr-image').closest('figure').hidden = !pending;
   $('regqr-image').closest('section').querySelector('.code-text').hidden = !pending;
@@ -330,7 +337,7 @@ function setRegistrationState(status) {
 async function checkRegistration() {
   const result = await api('GET', `/v1/registrations/${encodeURIComponent(device.registrationId)}`);
   if (!result.ok) return result.problem.code === 'not_found' ? 'unknown' : null;
-  const { status } = result.data;
+  const { status, rejectionReason } = result.data;
   if (status !== device.status) {
     device.status = status;
     await updateDevice({ status });
@@ -342,7 +349,7 @@ async function checkRegistration() {
     return status;
   }
   if (status !== 'pending_verification') clearTimeout(regQrTimer);
-  setRegistrationState(status);
+  setRegistrationState(status, rejectionReason);
   await followVideoCall(status === 'pending_verification' && result.data.videoCallOpen === true);
   return status;
 }
@@ -790,6 +797,19 @@ async function start() {
   $('qr-form').addEventListener('submit', submitQr);
   wireDocuments(authed);
   wireDataBalikan(authed);
+  wirePinReset({
+    getDevice: () => device,
+    signedChallenge,
+    show: (id) => {
+      stopPolling();
+      stopCountdown();
+      showView(VIEWS, id);
+    },
+    showLogin,
+    showRegister,
+    // The reset ended every session, this phone's too: back to the login form with the news.
+    done: () => endSession('reset.done', 'success'),
+  });
   $('pin-form').addEventListener('submit', submitPinChange);
   $('delete-form').addEventListener('submit', submitDelete);
   $('qr-fresh').addEventListener('click', offerFreshQr);
