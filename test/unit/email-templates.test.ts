@@ -11,6 +11,17 @@ const sample: { [T in EmailTemplate]: EmailData[T] } = {
   account_suspended: { name: 'SITI', at },
   pin_changed: { name: 'SITI', at },
   account_deleted: { name: 'SITI', at },
+  account_self_locked: { name: 'SITI', at },
+  scan_notice: {
+    name: 'SITI',
+    localTime: '23/11/2026 16.00 WITA',
+    verifierName: 'BPJS <Kesehatan>',
+    counter: 'Loket 3',
+    elements: ['nik', 'name'],
+    outcome: 'verified',
+    lockLink: 'https://ikd.test/lock?t=abc',
+    lockExpiresAt: '30/11/2026 16.00 WITA',
+  },
 };
 
 describe('e-mail templates', () => {

@@ -51,14 +51,14 @@ export const accessLog = pgTable(
     accountId: text('account_id'),
     verifierId: text('verifier_id').notNull(),
     outcome: text('outcome', {
-      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose'],
+      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'refused'],
     }).notNull(),
     elements: text('elements').array().notNull(),
     /** The document of a document QR; null for a KTP QR or an unreadable token. */
     document: text('document'),
     counter: text('counter'),
   },
-  (t) => [index('access_log_account_idx').on(t.accountId, t.seq)],
+  (t) => [index('access_log_account_idx').on(t.accountId, t.seq), index('access_log_account_verifier_idx').on(t.accountId, t.verifierId)],
 );
 
 export const rateLimits = pgTable(

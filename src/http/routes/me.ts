@@ -6,6 +6,7 @@ import { listAccessHistory } from '../../domain/credential/access-history.js';
 import { issueKtpToken } from '../../domain/credential/ktp-token.js';
 import { readKtpQrStatus } from '../../domain/credential/qr-status.js';
 import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/holder/resident.js';
+import { lockOwnAccount } from '../../domain/holder/kunci.js';
 import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
 import { describeRoute } from '../openapi.js';
@@ -171,6 +172,19 @@ export function meRoutes() {
       await changePin(c.get('deps'), { resident: currentResident(c), ...c.req.valid('json') });
       return c.body(null, 204);
     },
+  );
+
+  app.post(
+    '/v1/me/lock',
+    describeRoute({
+      summary: 'Kunci: locks the IKD (sessions end, live QR tokens revoked) until POST /v1/auth/unlock',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Locked', schema: z.object({ status: z.literal('self_locked') }) } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => c.json(await lockOwnAccount(c.get('deps'), currentResident(c))),
   );
 
   app.delete(
