@@ -3,13 +3,14 @@
  * statement authenticates the verifier, marks the token used (only if unused, unrevoked, unexpired, its holder
  * active, its document one the verifier may receive, and for a KTP token at least one element the verifier may see)
  * and writes the access-log row. Failures are classified and logged too, invalid tokens with no account; a token
- * refused for its document or for having nothing to disclose stays unused, for a counter that may receive it.
+ * refused for its document, for having nothing to disclose or because the holder blocked this institution stays
+ * unused, for a counter that may receive it.
  */
 import { sql } from 'drizzle-orm';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { decodeKtpToken, type KtpElement, type TokenDocument } from '../../crypto/token-codec.js';
 import { preparedStatement } from '../../db/prepared.js';
-import { accessLog, accounts, ktpTokens, verifiers } from '../../db/schema/index.js';
+import { accessLog, accounts, holderBlocks, ktpTokens, verifiers } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
@@ -42,7 +43,7 @@ export interface Verification {
   photo?: string;
 }
 
-type Outcome = 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'invalid' | 'not_allowed' | 'nothing_to_disclose';
+type Outcome = 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'invalid' | 'not_allowed' | 'nothing_to_disclose' | 'refused';
 
 const OUTCOME_ERROR = {
   expired: 'token_expired',
@@ -52,6 +53,7 @@ const OUTCOME_ERROR = {
   invalid: 'token_invalid',
   not_allowed: 'document_not_allowed',
   nothing_to_disclose: 'nothing_to_disclose',
+  refused: 'holder_refused',
 } as const;
 
 export async function redeemKtpToken(
@@ -86,6 +88,7 @@ export async function redeemKtpToken(
                    and a.id = t.account_id and a.status = 'active' and (a.locked_until is null or a.locked_until <= ${at})
                    and t.document = any(v.allowed_documents)
                    and (t.document <> 'ktp' or t.elements && v.allowed_elements)
+                   and not exists (select 1 from ${holderBlocks} b where b.account_id = t.account_id and b.verifier_id = v.id)
                  returning t.id, t.account_id, a.nik, t.document,
                    array(select e from unnest(t.elements) e where e = any(v.allowed_elements)) as disclosed
                ), logged as (
@@ -148,6 +151,7 @@ async function classifyFailure(
     holder_active: boolean;
     document_allowed: boolean;
     something_to_disclose: boolean;
+    refused: boolean;
   }>(
     deps.db,
     sql`select t.account_id, t.used_at is not null as used, t.revoked_at is not null as revoked,
@@ -155,7 +159,8 @@ async function classifyFailure(
                coalesce(a.status = 'active' and (a.locked_until is null or a.locked_until <= ${now.toISOString()}::timestamptz), false)
                  as holder_active,
                coalesce(t.document = any(v.allowed_documents), false) as document_allowed,
-               coalesce(t.document <> 'ktp' or t.elements && v.allowed_elements, false) as something_to_disclose
+               coalesce(t.document <> 'ktp' or t.elements && v.allowed_elements, false) as something_to_disclose,
+               exists (select 1 from ${holderBlocks} b where b.account_id = t.account_id and b.verifier_id = v.id) as refused
         from ${ktpTokens} t left join ${accounts} a on a.id = t.account_id
           left join ${verifiers} v on v.api_key_hash = ${verifier.apiKeyHash} and v.status = 'active'
         where t.id = ${tokenId}`,
@@ -174,7 +179,9 @@ async function classifyFailure(
             ? 'not_allowed'
             : !t.something_to_disclose
               ? 'nothing_to_disclose'
-              : 'already_used'; // nothing left to block it: another counter's redemption was in flight
+              : t.refused
+                ? 'refused' // the holder blocked this institution: the token stays unused, for another counter
+                : 'already_used'; // nothing left to block it: another counter's redemption was in flight
   return { outcome, accountId: t.account_id };
 }
 

@@ -7,8 +7,10 @@ import { issueKtpToken } from '../../domain/credential/ktp-token.js';
 import { readKtpQrStatus } from '../../domain/credential/qr-status.js';
 import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/holder/resident.js';
 import { lockOwnAccount } from '../../domain/holder/kunci.js';
+import { listDataUsers, setDataUserBlocked } from '../../domain/holder/data-users.js';
 import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
+import { AppError } from '../../errors.js';
 import { describeRoute } from '../openapi.js';
 import { jsonBody, queryParams } from '../validate.js';
 
@@ -67,13 +69,21 @@ const historySchema = z.object({
     z.object({
       at: z.string(),
       verifier: z.object({ id: z.string(), name: z.string() }),
-      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose']),
+      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'refused']),
       elements: z.array(z.string()),
       document: z.string().optional().describe('the document of a document QR'),
       counter: z.string().optional().describe('the desk that scanned it ("Loket 3"), as the counter sent it to POST /v1/verify'),
     }),
   ),
   nextCursor: z.string().nullable(),
+});
+
+const dataUserSchema = z.object({
+  verifier: z.object({ id: z.string(), name: z.string() }),
+  firstAccessAt: z.string().nullable(),
+  lastAccessAt: z.string().nullable(),
+  verifications: z.number().int(),
+  blocked: z.boolean(),
 });
 
 const qrStatusSchema = z.object({
@@ -155,6 +165,39 @@ export function meRoutes() {
     requireResident(),
     queryParams(z.object({ cursor: z.string().max(100).optional() })),
     async (c) => c.json(await listAccessHistory(c.get('deps'), { resident: currentResident(c), cursor: c.req.valid('query').cursor })),
+  );
+
+  app.get(
+    '/v1/me/data-users',
+    describeRoute({
+      summary: 'Siapa yang melihat data saya: every institution that scanned the holder, with its block state',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Data users', schema: z.object({ items: z.array(dataUserSchema) }) } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => c.json(await listDataUsers(c.get('deps'), currentResident(c))),
+  );
+
+  app.put(
+    '/v1/me/data-users/:verifierId',
+    describeRoute({
+      summary: 'Blocks or unblocks an institution: a blocked one’s scans answer 403 holder_refused (token not consumed)',
+      tags: ['resident'],
+      security: 'resident',
+      responses: {
+        200: { description: 'Set', schema: z.object({ verifier: z.object({ id: z.string(), name: z.string() }), blocked: z.boolean() }) },
+      },
+      errors: ['unauthorized', 'not_found'],
+    }),
+    requireResident(),
+    jsonBody(z.object({ blocked: z.boolean() })),
+    async (c) => {
+      const verifierId = c.req.param('verifierId');
+      if (verifierId.length > 100) throw new AppError('not_found');
+      return c.json(await setDataUserBlocked(c.get('deps'), { resident: currentResident(c), verifierId, blocked: c.req.valid('json').blocked }));
+    },
   );
 
   app.put(
