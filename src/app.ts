@@ -20,6 +20,7 @@ import { documentRoutes } from './http/routes/documents.js';
 import { verifyRoutes } from './http/routes/verify.js';
 import { adminOperatorRoutes } from './http/routes/admin-operators.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
+import { lockRoutes } from './http/routes/locks.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -47,6 +48,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', verifyRoutes());
   app.route('/', adminVerifierRoutes());
   app.route('/', adminOperatorRoutes());
+  app.route('/', lockRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

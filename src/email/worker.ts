@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { outbox } from '../db/schema/index.js';
 import { queryRows } from '../db/types.js';
 import type { Deps } from '../deps.js';
+import { renderScanNotices } from '../domain/holder/scan-notices.js';
 import { DeliveryError, type MailTransport, type OutgoingEmail } from './transports.js';
 
 export interface OutboxWorkerOptions {
@@ -51,7 +52,7 @@ type ClaimedRow = {
   attempts: number;
 };
 
-export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, transport: MailTransport, options: OutboxWorkerOptions = {}) {
+export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'config'>, transport: MailTransport, options: OutboxWorkerOptions = {}) {
   const o = { ...OUTBOX_DEFAULTS, random: Math.random, ...options };
   const { db, clock, logger } = deps;
 
@@ -114,6 +115,10 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, 
   /** One round: claim what is due and deliver it. Tests call this directly with the TestClock. */
   async function deliverDue(): Promise<DeliveryRound> {
     const round: DeliveryRound = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+    // Per-scan notice drafts become e-mails first, so they go out in this same round.
+    await renderScanNotices(deps).catch((error: unknown) => {
+      logger.warn('scan notices not rendered', { error: error instanceof Error ? error.message : String(error) });
+    });
     const claimed = await claimDue();
     round.claimed = claimed.length;
     for (const message of claimed) round[await deliver(message)]++;

@@ -8,6 +8,7 @@ import { readKtpQrStatus } from '../../domain/credential/qr-status.js';
 import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/holder/resident.js';
 import { lockOwnAccount } from '../../domain/holder/kunci.js';
 import { listDataUsers, setDataUserBlocked } from '../../domain/holder/data-users.js';
+import { readPreferences, updatePreferences } from '../../domain/holder/preferences.js';
 import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
 import { AppError } from '../../errors.js';
@@ -165,6 +166,35 @@ export function meRoutes() {
     requireResident(),
     queryParams(z.object({ cursor: z.string().max(100).optional() })),
     async (c) => c.json(await listAccessHistory(c.get('deps'), { resident: currentResident(c), cursor: c.req.valid('query').cursor })),
+  );
+
+  const preferencesSchema = z.object({ scanNotifications: z.boolean().describe('e-mail the holder on every scan of their QR') });
+
+  app.get(
+    '/v1/me/preferences',
+    describeRoute({
+      summary: 'The holder’s preferences (per-scan e-mail on or off)',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Preferences', schema: preferencesSchema } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => c.json(await readPreferences(c.get('deps'), currentResident(c))),
+  );
+
+  app.put(
+    '/v1/me/preferences',
+    describeRoute({
+      summary: 'Sets the holder’s preferences; scanNotifications false stops the per-scan e-mail',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Preferences', schema: preferencesSchema } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    jsonBody(preferencesSchema),
+    async (c) => c.json(await updatePreferences(c.get('deps'), { resident: currentResident(c), ...c.req.valid('json') })),
   );
 
   app.get(
