@@ -9,6 +9,7 @@ import { changePin, deleteAccount, residentKtp, residentProfile } from '../../do
 import { lockOwnAccount } from '../../domain/holder/kunci.js';
 import { listDataUsers, setDataUserBlocked } from '../../domain/holder/data-users.js';
 import { readPreferences, updatePreferences } from '../../domain/holder/preferences.js';
+import { exportHolderData } from '../../domain/holder/export.js';
 import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
 import { AppError } from '../../errors.js';
@@ -195,6 +196,26 @@ export function meRoutes() {
     requireResident(),
     jsonBody(preferencesSchema),
     async (c) => c.json(await updatePreferences(c.get('deps'), { resident: currentResident(c), ...c.req.valid('json') })),
+  );
+
+  app.get(
+    '/v1/me/export',
+    describeRoute({
+      summary: 'Unduh data saya: everything held about the holder, as a JSON download',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'JSON attachment', schema: z.record(z.string(), z.unknown()) } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => {
+      const data = await exportHolderData(c.get('deps'), currentResident(c));
+      return c.body(JSON.stringify(data, null, 2), 200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Disposition': `attachment; filename="ikd-data-${data.exportedAt.slice(0, 10)}.json"`,
+        'Cache-Control': 'no-store',
+      });
+    },
   );
 
   app.get(
