@@ -83,6 +83,11 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger' | 
     }));
   }
 
+  /** The deletion notice: once it is out (or given up), the erased holder's address and the text go too. */
+  async function eraseIfAsked(id: string): Promise<void> {
+    await queryRows(db, sql`update ${outbox} set "to" = '', subject = '', text = '', html = '' where id = ${id} and erase_after_send returning id`);
+  }
+
   async function deliver(message: OutgoingEmail & { attempts?: number }): Promise<'sent' | 'retried' | 'failed'> {
     const attempts = message.attempts ?? 1;
     try {
@@ -91,6 +96,7 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger' | 
         .update(outbox)
         .set({ status: 'sent', sentAt: clock.now(), leaseUntil: null, lastError: null, providerMessageId: providerMessageId ?? null })
         .where(eq(outbox.id, message.id));
+      await eraseIfAsked(message.id);
       logger.info('e-mail delivered', { messageId: message.id, template: message.template, transport: transport.name, attempts });
       return 'sent';
     } catch (error) {
@@ -99,6 +105,7 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger' | 
       const now = clock.now();
       if (attempts >= o.maxAttempts) {
         await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: reason }).where(eq(outbox.id, message.id));
+        await eraseIfAsked(message.id);
         logger.error('e-mail delivery given up', { messageId: message.id, template: message.template, attempts, reason });
         return 'failed';
       }
