@@ -24,6 +24,7 @@ import { adminOperatorRoutes } from './http/routes/admin-operators.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
 import { operatorStatsRoutes } from './http/routes/operator-stats.js';
 import { docsRoutes } from './http/routes/docs.js';
+import { lockRoutes } from './http/routes/locks.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -55,6 +56,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', adminOperatorRoutes());
   app.route('/', operatorStatsRoutes());
   app.route('/', docsRoutes());
+  app.route('/', lockRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

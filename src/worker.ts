@@ -72,7 +72,7 @@ export default {
         );
         return;
       }
-      const worker = createOutboxWorker({ db: database.db, clock: systemClock, logger: state.logger }, transportFor(state.config, state.logger));
+      const worker = createOutboxWorker({ db: database.db, clock: systemClock, logger: state.logger, config: state.config }, transportFor(state.config, state.logger));
       await worker.deliverDue();
     } finally {
       ctx.waitUntil(database.close());

@@ -25,6 +25,21 @@ export interface EmailData {
   pin_reset_code: Notice & { name: string; code: string; expiresAt: Date };
   /** The PIN was replaced through Lupa PIN; every session was ended. */
   pin_reset_done: Notice & { name: string; at: Date };
+  /** The holder locked the IKD (Kunci, in the app or from a scan notice's link). */
+  account_self_locked: Notice & { name: string; at: Date };
+  /** One redemption attempt of the holder's QR, any outcome, with the one-tap lock link. */
+  scan_notice: {
+    name: string;
+    /** When it happened, already in the holder's own zone ("25/11/2026 14.05 WITA"). */
+    localTime: string;
+    verifierName: string;
+    counter?: string;
+    elements: string[];
+    document?: string;
+    outcome: string;
+    lockLink: string;
+    lockExpiresAt: string;
+  };
 }
 
 export type EmailTemplate = keyof EmailData;
@@ -39,6 +54,8 @@ export const EMAIL_TEMPLATES = [
   'registration_rejected',
   'pin_reset_code',
   'pin_reset_done',
+  'account_self_locked',
+  'scan_notice',
 ] as const satisfies readonly EmailTemplate[];
 
 export interface RenderedEmail {
@@ -274,7 +291,83 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: NOT_YOU.en },
           ],
         },
+  account_self_locked: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'IKD Anda dikunci',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `IKD Anda dikunci pada ${formatTime(d.at, lang, d.zone)}. Sesi dan kode QR yang masih berlaku telah dicabut; tidak ada instansi yang dapat memindai IKD Anda.` },
+            { p: 'Untuk membuka kunci, buka aplikasi IKD di perangkat Anda, pilih "Buka kunci" dan masukkan PIN Anda.' },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD is locked',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Your IKD was locked on ${formatTime(d.at, lang, d.zone)}. Its sessions and live QR codes were revoked; no institution can scan your IKD.` },
+            { p: 'To unlock it, open the IKD app on your device, choose "Unlock" and enter your PIN.' },
+            { p: NOT_YOU.en },
+          ],
+        },
+  scan_notice: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: `IKD Anda dipindai oleh ${d.verifierName}`,
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `Instansi: ${d.verifierName}${d.counter ? ` (${d.counter})` : ''}` },
+            { p: `Waktu: ${d.localTime}` },
+            { p: `Yang diminta: ${scanWhat(d, lang)}` },
+            { p: `Hasil: ${OUTCOME_TEXT.id[d.outcome] ?? d.outcome}` },
+            { link: d.lockLink, label: 'Bukan saya? Kunci IKD saya' },
+            { p: `Tautan ini dapat dipakai satu kali sampai ${d.lockExpiresAt}. Pemberitahuan ini dapat dimatikan di aplikasi IKD.` },
+          ],
+        }
+      : {
+          subject: `Your IKD was scanned by ${d.verifierName}`,
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Institution: ${d.verifierName}${d.counter ? ` (${d.counter})` : ''}` },
+            { p: `Time: ${d.localTime}` },
+            { p: `Asked for: ${scanWhat(d, lang)}` },
+            { p: `Outcome: ${OUTCOME_TEXT.en[d.outcome] ?? d.outcome}` },
+            { link: d.lockLink, label: 'Not you? Lock my IKD' },
+            { p: `This link works once, until ${d.lockExpiresAt}. You can turn these notices off in the IKD app.` },
+          ],
+        },
 };
+
+const OUTCOME_TEXT: Record<EmailLang, Record<string, string>> = {
+  id: {
+    verified: 'berhasil: data ditampilkan',
+    already_used: 'ditolak: kode QR sudah pernah dipakai',
+    expired: 'ditolak: kode QR kedaluwarsa',
+    revoked: 'ditolak: kode QR sudah dicabut',
+    account_inactive: 'ditolak: IKD tidak aktif',
+    not_allowed: 'ditolak: instansi tidak boleh menerima dokumen ini',
+    nothing_to_disclose: 'ditolak: tidak ada data yang boleh dilihat instansi ini',
+    refused: 'ditolak: Anda memblokir instansi ini',
+  },
+  en: {
+    verified: 'verified: the data was shown',
+    already_used: 'refused: the QR code had been used already',
+    expired: 'refused: the QR code had expired',
+    revoked: 'refused: the QR code had been revoked',
+    account_inactive: 'refused: the IKD is not active',
+    not_allowed: 'refused: the institution may not receive this document',
+    nothing_to_disclose: 'refused: nothing this institution may see',
+    refused: 'refused: you blocked this institution',
+  },
+};
+
+/** What a scan notice says was asked for: the document, or the KTP elements. */
+function scanWhat(d: EmailData['scan_notice'], lang: EmailLang): string {
+  if (d.document && d.document !== 'ktp') return lang === 'id' ? `dokumen ${d.document}` : `document ${d.document}`;
+  const elements = d.elements.length ? d.elements.join(', ') : lang === 'id' ? 'tidak ada data' : 'no data';
+  return lang === 'id' ? `KTP digital (${elements})` : `digital KTP (${elements})`;
+}
 
 export function escapeHtml(value: string): string {
   return value

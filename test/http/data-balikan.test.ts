@@ -121,6 +121,35 @@ describe('PUT and DELETE /v1/partner/residents/{nik}/data-balikan/{kind}: happy 
     expect(trail[0]!.elements).toEqual([]);
   });
 
+  it('a holder who blocked the institution refuses its writes (403 holder_refused, nothing written); its DELETE still removes; unblocking lets it write again; the export carries the records', async () => {
+    const holder = await createActiveResident(ctx);
+    const bpjs = await institution(['bpjs_kesehatan'], 'BPJS Kesehatan Blokir');
+    await presentTo(holder, bpjs);
+    expect((await put(bpjs, holder.nik, 'bpjs_kesehatan', JKN)).status).toBe(200);
+
+    const block = await asResident(ctx, holder, 'PUT', `/v1/me/data-users/${bpjs.id}`, { blocked: true });
+    expect(block.status).toBe(200);
+    const refused = await put(bpjs, holder.nik, 'bpjs_kesehatan', { fields: { 'Kelas Rawat': 'Kelas 3' } });
+    expect(refused.status).toBe(403);
+    expect((await problem(refused)).code).toBe('holder_refused');
+    expect((await holderData(holder))[0]?.fields).toEqual(JKN.fields); // unchanged
+
+    // Not presented elsewhere: still the one 404, blocking says nothing about NIKs never shown.
+    const stranger = await createActiveResident(ctx);
+    expect((await put(bpjs, stranger.nik, 'bpjs_kesehatan', JKN)).status).toBe(404);
+
+    const exported = await asResident(ctx, holder, 'GET', '/v1/me/export');
+    expect(exported.status).toBe(200);
+    const data = (await exported.json()) as { dataBalikan: Item[] };
+    expect(data.dataBalikan).toEqual([expect.objectContaining({ source: { id: bpjs.id, name: bpjs.name }, kind: 'bpjs_kesehatan', fields: JKN.fields })]);
+
+    expect((await del(bpjs, holder.nik, 'bpjs_kesehatan')).status).toBe(204);
+    expect(await holderData(holder)).toEqual([]);
+
+    expect((await asResident(ctx, holder, 'PUT', `/v1/me/data-users/${bpjs.id}`, { blocked: false })).status).toBe(200);
+    expect((await put(bpjs, holder.nik, 'bpjs_kesehatan', JKN)).status).toBe(200);
+  });
+
   it('one institution may hold several kinds; each is its own record', async () => {
     const holder = await createActiveResident(ctx);
     const both = await institution(['bpjs_kesehatan', 'bpjs_ketenagakerjaan']);

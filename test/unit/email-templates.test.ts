@@ -14,6 +14,17 @@ const sample: { [T in EmailTemplate]: EmailData[T] } = {
   registration_rejected: { name: 'SITI', at, reason: 'Foto <wajah> tidak cocok', zone: 'WIB' },
   pin_reset_code: { name: 'SITI', code: '318264', expiresAt: at, zone: 'WIB' },
   pin_reset_done: { name: 'SITI', at, zone: 'WIB' },
+  account_self_locked: { name: 'SITI', at, zone: 'WIB' },
+  scan_notice: {
+    name: 'SITI',
+    localTime: '23/11/2026 16.00 WITA',
+    verifierName: 'BPJS <Kesehatan>',
+    counter: 'Loket 3',
+    elements: ['nik', 'name'],
+    outcome: 'verified',
+    lockLink: 'https://ikd.test/lock?t=abc',
+    lockExpiresAt: '30/11/2026 16.00 WITA',
+  },
 };
 
 describe('e-mail templates', () => {

@@ -64,7 +64,7 @@ export const challenges = pgTable(
   {
     id: text('id').primaryKey(),
     nonce: text('nonce').notNull(),
-    purpose: text('purpose', { enum: ['login', 'registration_qr', 'pin_reset'] }).notNull(),
+    purpose: text('purpose', { enum: ['login', 'registration_qr', 'pin_reset', 'unlock'] }).notNull(),
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
     usedAt: ts('used_at'),

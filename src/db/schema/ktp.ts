@@ -53,7 +53,7 @@ export const accessLog = pgTable(
     accountId: text('account_id'),
     verifierId: text('verifier_id').notNull(),
     outcome: text('outcome', {
-      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written'],
+      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written', 'refused'],
     }).notNull(),
     elements: text('elements').array().notNull(),
     /** The document of a document QR; null for a KTP QR or an unreadable token. */
@@ -65,6 +65,7 @@ export const accessLog = pgTable(
   },
   (t) => [
     index('access_log_account_idx').on(t.accountId, t.seq),
+    index('access_log_account_verifier_idx').on(t.accountId, t.verifierId),
     // The dashboard's verifications (successful redemptions) within a period (drizzle/0012).
     index('access_log_verified_at_idx').on(t.at, t.accountId).where(sql`outcome = 'verified'`),
   ],

@@ -71,6 +71,8 @@ export async function loginResident(deps: Deps, input: LoginInput): Promise<{ ac
     throw new AppError('login_failed');
   }
   if (holder.status === 'suspended') throw new AppError('account_suspended');
+  // The device signed: the holder learns it is their own Kunci, lifted with POST /v1/auth/unlock.
+  if (holder.status === 'self_locked') throw new AppError('account_self_locked');
 
   await judgePin(deps, { accountId: holder.account_id, pin: input.pin, wrongPin: 'login_failed' });
 

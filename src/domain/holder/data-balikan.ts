@@ -3,6 +3,7 @@
  * membership number, a class, a tax number — and the holder reads it in the app. An institution writes only about a
  * holder who presented an IKD QR to it; each write or deletion is in the holder's access history (data_written).
  */
+import { assertHolderAllows } from './data-users.js';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { accessLog, accounts, dataBalikan, verifiers } from '../../db/schema/index.js';
 import type { DbOrTx, Tx } from '../../db/types.js';
@@ -58,7 +59,7 @@ function assertKindGranted(institution: Institution, kind: string): void {
  * was not shown. The account row is locked FOR SHARE so a concurrent account deletion cannot leave data behind.
  * (A holder's block of this institution belongs here too: 403 holder_refused.)
  */
-export async function holderForDataBalikan(tx: Tx, input: { verifierId: string; nik: string }): Promise<{ accountId: string }> {
+export async function holderForDataBalikan(tx: Tx, input: { verifierId: string; nik: string }, options: { write: boolean }): Promise<{ accountId: string }> {
   const [holder] = await tx
     .select({ accountId: accounts.id })
     .from(accounts)
@@ -71,6 +72,10 @@ export async function holderForDataBalikan(tx: Tx, input: { verifierId: string; 
     )
     .for('share');
   if (!holder) throw new AppError('resident_not_found');
+  // A holder who blocked this institution (PUT /v1/me/data-users/{id}) refuses its writes too. Checked after the
+  // presentation, so an institution learns nothing about NIKs it was never shown; its DELETE stays allowed (it only
+  // removes what it wrote).
+  if (options.write) await assertHolderAllows(tx, { nik: input.nik, verifierId: input.verifierId });
   return holder;
 }
 
@@ -95,7 +100,7 @@ export async function writeDataBalikan(
   const institution = await authenticateInstitution(deps.db, input.verifier);
   assertKindGranted(institution, input.kind);
   await deps.db.transaction(async (tx) => {
-    const { accountId } = await holderForDataBalikan(tx, { verifierId: institution.id, nik: input.nik });
+    const { accountId } = await holderForDataBalikan(tx, { verifierId: institution.id, nik: input.nik }, { write: true });
     await tx
       .insert(dataBalikan)
       .values({ nik: input.nik, verifierId: institution.id, kind: input.kind, fields: input.fields, createdAt: now, updatedAt: now })
@@ -115,7 +120,7 @@ export async function deleteDataBalikan(
   const institution = await authenticateInstitution(deps.db, input.verifier);
   assertKindGranted(institution, input.kind);
   const deleted = await deps.db.transaction(async (tx) => {
-    const { accountId } = await holderForDataBalikan(tx, { verifierId: institution.id, nik: input.nik });
+    const { accountId } = await holderForDataBalikan(tx, { verifierId: institution.id, nik: input.nik }, { write: false });
     const rows = await tx
       .delete(dataBalikan)
       .where(and(eq(dataBalikan.nik, input.nik), eq(dataBalikan.verifierId, institution.id), eq(dataBalikan.kind, input.kind)))

@@ -25,7 +25,7 @@ const registrationBody = z.object({
 
 const statusEnum = z.enum(['pending_verification', 'awaiting_activation', 'active', 'rejected', 'expired']);
 const registrationCreated = z.object({ registrationId: z.string(), status: z.literal('pending_verification'), expiresAt: z.string() });
-const challengeBody = z.object({ purpose: z.enum(['login', 'registration_qr', 'pin_reset']) });
+const challengeBody = z.object({ purpose: z.enum(['login', 'registration_qr', 'pin_reset', 'unlock']) });
 const challengeCreated = z.object({ challengeId: z.string(), nonce: z.string(), expiresAt: z.string() });
 const idParam = z.object({ id: z.string().min(1).max(64) });
 const qrBody = z.object({ challengeId: z.string().min(1).max(64), signature: z.string().min(1).max(128) });
