@@ -109,7 +109,7 @@ describe('GET /v1/verifier/me', () => {
     const verifier = await createTestVerifier(ctx, { name: 'Loket Cek', allowedElements: ['nik', 'photo'] });
     const res = await verifierMe(verifier.apiKey);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: verifier.id, name: 'Loket Cek', allowedElements: ['nik', 'photo'], allowedDocuments: ['ktp'] });
+    expect(await res.json()).toEqual({ id: verifier.id, name: 'Loket Cek', allowedElements: ['nik', 'photo'], allowedDocuments: ['ktp'], dataBalikanKinds: [] });
   });
 
   it.each([
