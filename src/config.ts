@@ -80,6 +80,7 @@ export const configSchema = z
     IKD_SEED_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(200)),
     IKD_WORKERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(256).optional()),
     TRUST_PROXY: trustProxySetting,
+    AUDIT_CHECKPOINT_EMAIL: z.preprocess(emptyToUndefined, z.email('must be one e-mail address').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -114,6 +115,8 @@ export interface Config {
   workers?: number;
   /** Whose X-Forwarded-For / Forwarded to believe for the client address (per-IP limits, login locks). */
   trustProxy: TrustProxy;
+  /** Where the signed daily audit checkpoint is mailed; undefined: it is only stored (src/domain/audit/checkpoint.ts). */
+  auditCheckpointEmail?: string;
 }
 
 export class ConfigError extends Error {
@@ -155,5 +158,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
     seedCount: e.IKD_SEED_COUNT,
     workers: e.IKD_WORKERS,
     trustProxy: e.TRUST_PROXY,
+    auditCheckpointEmail: e.AUDIT_CHECKPOINT_EMAIL,
   };
 }
