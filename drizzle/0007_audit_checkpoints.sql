@@ -20,11 +20,3 @@ $$;
 CREATE TRIGGER audit_checkpoints_no_update_delete BEFORE UPDATE OR DELETE ON "audit_checkpoints" FOR EACH ROW EXECUTE FUNCTION audit_checkpoints_append_only();
 --> statement-breakpoint
 CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON "audit_checkpoints" FOR EACH STATEMENT EXECUTE FUNCTION audit_checkpoints_append_only();
---> statement-breakpoint
--- Operator login failures per username across every address: a slower cap than the per-(username, address) lock.
-CREATE TABLE "operator_username_locks" (
-	"username_hash" text PRIMARY KEY NOT NULL,
-	"failures" integer DEFAULT 0 NOT NULL,
-	"window_start" timestamp with time zone NOT NULL,
-	"locked_until" timestamp with time zone
-);

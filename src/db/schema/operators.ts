@@ -40,18 +40,6 @@ export const operatorLoginLocks = pgTable(
   (t) => [uniqueIndex('operator_login_locks_key_idx').on(t.usernameHash, t.address)],
 );
 
-/**
- * Login failures per username across all addresses (hashed, known and unknown names alike): a slower cap than the
- * per-address lock, so many addresses together cannot keep guessing one operator's password. `failures` counts the
- * tries of the current window still in flight or failed (a success gives its slot back).
- */
-export const operatorUsernameLocks = pgTable('operator_username_locks', {
-  usernameHash: text('username_hash').primaryKey(),
-  failures: integer('failures').notNull().default(0),
-  windowStart: ts('window_start').notNull(),
-  lockedUntil: ts('locked_until'),
-});
-
 export const operatorSessions = pgTable(
   'operator_sessions',
   {
