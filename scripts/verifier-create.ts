@@ -3,6 +3,7 @@
  * IKD_DATA_DIR) and prints its API key once; only the key's SHA-256 is stored. Audited as a system action.
  *
  *   npm run verifier:create -- --name "BPJS Kesehatan Pangkep" --elements nik,name,photo [--documents ktp,family_card]
+ *     [--data-balikan-kinds bpjs_kesehatan]
  *
  * With PGlite (no DATABASE_URL) stop the service first: an embedded database has one process at a time.
  */
@@ -12,15 +13,16 @@ import { KTP_ELEMENTS, TOKEN_DOCUMENTS, type KtpElement, type TokenDocument } fr
 import { applyMigrations } from '../src/db/migrate.js';
 import { configOrExit, fail } from './lib/cli.js';
 import { systemClock } from '../src/deps.js';
+import { isDataBalikanKind } from '../src/domain/holder/data-balikan.js';
 import { createVerifier } from '../src/domain/verifiers/verifiers.js';
 import { createLogger } from '../src/logger.js';
 
-const USAGE = `usage: npm run verifier:create -- --name "<name>" --elements <comma-separated, of: ${KTP_ELEMENTS.join(',')}> [--documents <comma-separated, of: ${TOKEN_DOCUMENTS.join(',')}; default ktp>]`;
+const USAGE = `usage: npm run verifier:create -- --name "<name>" --elements <comma-separated, of: ${KTP_ELEMENTS.join(',')}> [--documents <comma-separated, of: ${TOKEN_DOCUMENTS.join(',')}; default ktp>] [--data-balikan-kinds <comma-separated snake_case kinds, e.g. bpjs_kesehatan,npwp; default none>]`;
 
 
 async function main() {
   const { values } = parseArgs({
-    options: { name: { type: 'string' }, elements: { type: 'string' }, documents: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { name: { type: 'string' }, elements: { type: 'string' }, documents: { type: 'string' }, 'data-balikan-kinds': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -39,17 +41,21 @@ async function main() {
     fail(`--documents: unknown ${unknownDocuments.join(', ') || '(none given)'}; allowed: ${TOKEN_DOCUMENTS.join(', ')}`);
   }
 
+  const kinds = (values['data-balikan-kinds'] ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  const badKinds = kinds.filter((k) => !isDataBalikanKind(k));
+  if (badKinds.length > 0) fail(`--data-balikan-kinds: not snake_case: ${badKinds.join(', ')} (e.g. bpjs_kesehatan, npwp)`);
+
   const config = configOrExit();
   const database = await openDatabase(config);
   try {
     await applyMigrations(database);
     const created = await createVerifier(
       { db: database.db, clock: systemClock, logger: createLogger({ level: 'silent' }) },
-      { name, allowedElements: elements as KtpElement[], allowedDocuments: documents as TokenDocument[], actor: { actorType: 'system', actorId: 'cli' } },
+      { name, allowedElements: elements as KtpElement[], allowedDocuments: documents as TokenDocument[], dataBalikanKinds: kinds, actor: { actorType: 'system', actorId: 'cli' } },
     );
     process.stdout.write(
       [
-        `Verifier created: ${name} (id ${created.id}), allowed elements: ${elements.join(', ')}; documents: ${documents.join(', ')}`,
+        `Verifier created: ${name} (id ${created.id}), allowed elements: ${elements.join(', ')}; documents: ${documents.join(', ')}; data balikan: ${kinds.join(', ') || 'none'}`,
         `API key (shown once; send it as "Authorization: Bearer <key>" to POST /v1/verify):`,
         created.apiKey,
       ].join('\n') + '\n',

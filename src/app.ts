@@ -15,11 +15,16 @@ import { operatorAuthRoutes } from './http/routes/operator-auth.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { pagesRoutes } from './http/routes/pages.js';
 import { authRoutes } from './http/routes/auth.js';
+import { pinResetRoutes } from './http/routes/pin-reset.js';
 import { meRoutes } from './http/routes/me.js';
 import { documentRoutes } from './http/routes/documents.js';
+import { dataBalikanRoutes } from './http/routes/data-balikan.js';
 import { verifyRoutes } from './http/routes/verify.js';
 import { adminOperatorRoutes } from './http/routes/admin-operators.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
+import { operatorStatsRoutes } from './http/routes/operator-stats.js';
+import { docsRoutes } from './http/routes/docs.js';
+import { lockRoutes } from './http/routes/locks.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -42,11 +47,16 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', adminRoutes());
   app.route('/', pagesRoutes());
   app.route('/', authRoutes());
+  app.route('/', pinResetRoutes());
   app.route('/', meRoutes());
   app.route('/', documentRoutes());
+  app.route('/', dataBalikanRoutes());
   app.route('/', verifyRoutes());
   app.route('/', adminVerifierRoutes());
   app.route('/', adminOperatorRoutes());
+  app.route('/', operatorStatsRoutes());
+  app.route('/', docsRoutes());
+  app.route('/', lockRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

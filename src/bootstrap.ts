@@ -1,4 +1,5 @@
 /** Node only: builds Deps from a Config — database (PGlite or PostgreSQL), migrations, keys, registry. */
+import { createSharpCounterPhotos } from './domain/credential/photo-sharp.js';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { ensurePrivateDir, removeGroupAndOtherAccess, restrictNewFiles } from './data-dir.js';
@@ -52,6 +53,7 @@ export async function buildNodeDeps(
     pins: hasher,
     passwords: hasher,
     secrets,
+    photos: createSharpCounterPhotos({ maxBytes: config.photoCacheMb * 1024 * 1024, now: () => clock.now().getTime() }),
     pepper,
   };
 }

@@ -79,6 +79,7 @@ export const configSchema = z
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
     IKD_SEED_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(200)),
     IKD_WORKERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(256).optional()),
+    IKD_PHOTO_CACHE_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(4096).default(64)),
     TRUST_PROXY: trustProxySetting,
     AUDIT_CHECKPOINT_EMAIL: z.preprocess(emptyToUndefined, z.email('must be one e-mail address').optional()),
   })
@@ -117,6 +118,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Where the signed daily audit checkpoint is mailed; undefined: it is only stored (src/domain/audit/checkpoint.ts). */
   auditCheckpointEmail?: string;
+  /** Memory for the downsized counter photos kept per holder (Node; per process). 0 = none kept. */
+  photoCacheMb: number;
 }
 
 export class ConfigError extends Error {
@@ -159,5 +162,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
     workers: e.IKD_WORKERS,
     trustProxy: e.TRUST_PROXY,
     auditCheckpointEmail: e.AUDIT_CHECKPOINT_EMAIL,
+    photoCacheMb: e.IKD_PHOTO_CACHE_MB,
   };
 }

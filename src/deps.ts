@@ -5,6 +5,7 @@ import type { KeyRing } from './crypto/keyring.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { Database, Db } from './db/types.js';
 import type { Logger } from './logger.js';
+import type { CounterPhotos } from './domain/credential/photo.js';
 import type { PopulationRegistry } from './registry/port.js';
 
 export interface Clock {
@@ -27,6 +28,8 @@ export interface Deps {
   passwords: PinHasher;
   /** AES-256-GCM under a key derived from the pepper: operators' TOTP secrets at rest (src/crypto/secret-box.ts). */
   secrets: SecretBox;
+  /** The stamped photo for counters: sharp with a per-holder cache on Node, the drawn PNG on Workers (photo.ts). */
+  photos: CounterPhotos;
   /** The pepper itself, when it did not come from config (development: generated into the data dir). Keys activation-code hashes. */
   pepper?: string;
 }

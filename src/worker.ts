@@ -12,6 +12,7 @@ import { systemClock, type Deps } from './deps.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSeededRegistry } from './registry/seeded.js';
+import { drawnCounterPhotos } from './domain/credential/photo.js';
 import { transportFor } from './email/transports.js';
 import { createOutboxWorker } from './email/worker.js';
 import { MAINTENANCE_INTERVAL_MS, runMaintenance } from './domain/maintenance/purge.js';
@@ -71,7 +72,7 @@ export default {
         );
         return;
       }
-      const worker = createOutboxWorker({ db: database.db, clock: systemClock, logger: state.logger }, transportFor(state.config, state.logger));
+      const worker = createOutboxWorker({ db: database.db, clock: systemClock, logger: state.logger, config: state.config }, transportFor(state.config, state.logger));
       await worker.deliverDue();
     } finally {
       ctx.waitUntil(database.close());
@@ -89,6 +90,8 @@ export default {
       db: database.db,
       clock: systemClock,
       registry: createSeededRegistry(database.db),
+      // sharp (a native addon) does not load on Workers: the counter photo is drawn in JS (PNG, no cache).
+      photos: drawnCounterPhotos,
     };
     requestDeps.set(request, deps);
     try {

@@ -7,7 +7,8 @@ import type { Deps } from '../deps.js';
 import { seedDemoResidents, seedRegistry } from '../registry/seeded.js';
 import { createOperator, type NewOperator } from '../domain/operators/operators.js';
 import { createVerifier } from '../domain/verifiers/verifiers.js';
-import { KTP_ELEMENTS } from '../crypto/token-codec.js';
+import { KTP_ELEMENTS, TOKEN_DOCUMENTS } from '../crypto/token-codec.js';
+import { seedDemoInstitutions, type DemoInstitutionKey } from './demo-institutions.js';
 import { isAppError } from '../errors.js';
 import { ensurePrivateDir } from '../data-dir.js';
 
@@ -16,6 +17,8 @@ export interface DevCredentials {
   operator?: { username: string; password: string; totpSecret: string };
   admin?: { username: string; password: string; totpSecret: string };
   verifier?: { name: string; apiKey: string };
+  /** The demo user institutions (data balikan): their keys, for /counter and PUT /v1/partner/residents/…/data-balikan/…. */
+  institutions?: DemoInstitutionKey[];
   residents: { nik: string; name: string; birthDate: string; eligible: boolean; reason?: string }[];
 }
 
@@ -35,8 +38,15 @@ export async function prepareDevelopmentData(deps: Deps): Promise<DevCredentials
   const operator = await createDevOperator(deps, { username: 'operator.demo', name: 'Operator Demo Pangkep', role: 'operator', officeCode: '7310' });
   const admin = await createDevOperator(deps, { username: 'admin.demo', name: 'Admin Demo', role: 'admin', officeCode: '73' });
   const verifierName = 'Loket Demo BPJS Kesehatan Pangkep';
-  const { apiKey } = await createVerifier(deps, { name: verifierName, allowedElements: KTP_ELEMENTS, actor: { actorType: 'system', actorId: 'dev-seed' } });
-  const creds: DevCredentials = { baseUrl: config.publicBaseUrl, operator, admin, verifier: { name: verifierName, apiKey }, residents };
+  // Every document, so a KK or a certificate QR can be tried at /counter too.
+  const { apiKey } = await createVerifier(deps, {
+    name: verifierName,
+    allowedElements: KTP_ELEMENTS,
+    allowedDocuments: TOKEN_DOCUMENTS,
+    actor: { actorType: 'system', actorId: 'dev-seed' },
+  });
+  const { institutions, records } = await seedDemoInstitutions(deps, { residents, keys: 'rotate' });
+  const creds: DevCredentials = { baseUrl: config.publicBaseUrl, operator, admin, verifier: { name: verifierName, apiKey }, institutions, residents };
   await ensurePrivateDir(config.dataDir);
   await writeFile(path, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
   // Only the fact is stored; the secrets live in the file (mode 600), never in the log or the database.
@@ -44,6 +54,8 @@ export async function prepareDevelopmentData(deps: Deps): Promise<DevCredentials
   logger.info('development data seeded', {
     registryResidents: inserted,
     demoResidents: residents.length,
+    demoInstitutions: institutions.length,
+    dataBalikanRecords: records,
     credentialsFile: path,
     ms: Math.round(performance.now() - started),
   });

@@ -22,6 +22,8 @@ export function zoneOfProvince(nikOrProvinceCode: string | null | undefined): In
 }
 
 export const ianaZone = (zone: IndonesianZone): string => ZONES[zone].iana;
+/** Hours ahead of UTC (no daylight saving in Indonesia): 7, 8 or 9. */
+export const zoneOffsetHours = (zone: IndonesianZone): number => ZONES[zone].offsetHours;
 
 /** "25/11/2026 14.05 WITA" (id) or "25/11/2026 14:05 WITA" (en): date, 24-hour time and the zone's name. */
 export function formatLocalDateTime(at: Date, zone: IndonesianZone, lang: 'id' | 'en' = 'id'): string {

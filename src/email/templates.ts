@@ -1,18 +1,45 @@
 /** The resident e-mails and the auditor's daily checkpoint (Indonesian and English), rendered to subject + text + HTML; every value is HTML-escaped. */
+import { ianaZone, type IndonesianZone } from '../domain/local-time.js';
 
 export type EmailLang = 'id' | 'en';
 
+/** Every notice states its times in the holder's own zone (src/domain/local-time.ts: from the NIK's province). */
+interface Notice {
+  zone: IndonesianZone;
+}
+
 export interface EmailData {
   /** Activation link and code (SOP step 4: "tautan aktivasi" + "PIN aktivasi"). */
-  activation: { name: string; link: string; code: string; expiresAt: Date };
+  activation: Notice & { name: string; link: string; code: string; expiresAt: Date };
   /** The same after an operator resent it: the earlier link and code no longer work. */
-  activation_resent: { name: string; link: string; code: string; expiresAt: Date };
-  account_activated: { name: string; at: Date };
+  activation_resent: Notice & { name: string; link: string; code: string; expiresAt: Date };
+  account_activated: Notice & { name: string; at: Date };
   /** A new phone became the IKD device; the previous one was signed out and revoked. */
-  device_replaced: { name: string; at: Date };
-  account_suspended: { name: string; at: Date; reason?: string };
-  pin_changed: { name: string; at: Date };
-  account_deleted: { name: string; at: Date };
+  device_replaced: Notice & { name: string; at: Date };
+  account_suspended: Notice & { name: string; at: Date; reason?: string };
+  pin_changed: Notice & { name: string; at: Date };
+  account_deleted: Notice & { name: string; at: Date };
+  /** An operator refused the registration; the operator's own words go to the registrant. */
+  registration_rejected: Notice & { name: string; at: Date; reason: string };
+  /** Lupa PIN: the one-time code that lets the enrolled device set a new PIN. */
+  pin_reset_code: Notice & { name: string; code: string; expiresAt: Date };
+  /** The PIN was replaced through Lupa PIN; every session was ended. */
+  pin_reset_done: Notice & { name: string; at: Date };
+  /** The holder locked the IKD (Kunci, in the app or from a scan notice's link). */
+  account_self_locked: Notice & { name: string; at: Date };
+  /** One redemption attempt of the holder's QR, any outcome, with the one-tap lock link. */
+  scan_notice: {
+    name: string;
+    /** When it happened, already in the holder's own zone ("25/11/2026 14.05 WITA"). */
+    localTime: string;
+    verifierName: string;
+    counter?: string;
+    elements: string[];
+    document?: string;
+    outcome: string;
+    lockLink: string;
+    lockExpiresAt: string;
+  };
   /** To the auditor (AUDIT_CHECKPOINT_EMAIL): the signed daily checkpoint of the audit chain's head, to keep. */
   audit_checkpoint: { checkpoint: string; day: string; seq: number; head: string; kid: string; at: Date; publicKey: string };
 }
@@ -27,6 +54,11 @@ export const EMAIL_TEMPLATES = [
   'pin_changed',
   'account_deleted',
   'audit_checkpoint',
+  'registration_rejected',
+  'pin_reset_code',
+  'pin_reset_done',
+  'account_self_locked',
+  'scan_notice',
 ] as const satisfies readonly EmailTemplate[];
 
 export interface RenderedEmail {
@@ -59,10 +91,10 @@ const NEVER_SHARE: Record<EmailLang, string> = {
   en: 'Dukcapil staff will never ask for this code. Do not share it with anyone.',
 };
 
-/** Times in Western Indonesia Time, the way a resident reads them ("24 November 2026 15.00 WIB"). */
-export function formatTime(at: Date, lang: EmailLang): string {
+/** Times the way a resident reads them, in their own zone: "24 November 2026 15.00 WITA". */
+export function formatTime(at: Date, lang: EmailLang, zone: IndonesianZone): string {
   const text = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: 'Asia/Jakarta',
+    timeZone: ianaZone(zone),
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -70,7 +102,7 @@ export function formatTime(at: Date, lang: EmailLang): string {
     minute: '2-digit',
     hour12: false,
   }).format(at);
-  return `${text} WIB`;
+  return `${text} ${zone}`;
 }
 
 const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body } = {
@@ -83,7 +115,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: 'Verifikasi data Anda telah disetujui petugas Disdukcapil. Untuk mengaktifkan IKD, buka tautan berikut dan masukkan kode aktivasi, lalu buat PIN Anda sendiri.' },
             { link: d.link, label: 'Tautan aktivasi' },
             { code: d.code, label: 'Kode aktivasi' },
-            { p: `Tautan dan kode berlaku sampai ${formatTime(d.expiresAt, lang)} dan hanya dapat dipakai satu kali. Setelah 5 kali kode salah, minta petugas mengirim ulang.` },
+            { p: `Tautan dan kode berlaku sampai ${formatTime(d.expiresAt, lang, d.zone)} dan hanya dapat dipakai satu kali. Setelah 5 kali kode salah, minta petugas mengirim ulang.` },
             { p: NEVER_SHARE.id },
           ],
         }
@@ -94,7 +126,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: 'A Disdukcapil officer has approved your verification. To activate your IKD, open the link below, enter the activation code, then choose your own PIN.' },
             { link: d.link, label: 'Activation link' },
             { code: d.code, label: 'Activation code' },
-            { p: `The link and code are valid until ${formatTime(d.expiresAt, lang)} and work once. After 5 wrong codes, ask an officer to resend them.` },
+            { p: `The link and code are valid until ${formatTime(d.expiresAt, lang, d.zone)} and work once. After 5 wrong codes, ask an officer to resend them.` },
             { p: NEVER_SHARE.en },
           ],
         },
@@ -118,7 +150,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda telah aktif',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `Identitas Kependudukan Digital Anda aktif sejak ${formatTime(d.at, lang)}. Masuk ke aplikasi dengan PIN yang Anda buat.` },
+            { p: `Identitas Kependudukan Digital Anda aktif sejak ${formatTime(d.at, lang, d.zone)}. Masuk ke aplikasi dengan PIN yang Anda buat.` },
             { p: NOT_YOU.id },
           ],
         }
@@ -126,7 +158,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD is active',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `Your Digital Population Identity has been active since ${formatTime(d.at, lang)}. Log in to the app with the PIN you chose.` },
+            { p: `Your Digital Population Identity has been active since ${formatTime(d.at, lang, d.zone)}. Log in to the app with the PIN you chose.` },
             { p: NOT_YOU.en },
           ],
         },
@@ -136,7 +168,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda dipindahkan ke perangkat baru',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `Pada ${formatTime(d.at, lang)} IKD Anda diaktifkan di perangkat baru. Perangkat lama telah dicabut: sesi dan kode QR-nya tidak berlaku lagi.` },
+            { p: `Pada ${formatTime(d.at, lang, d.zone)} IKD Anda diaktifkan di perangkat baru. Perangkat lama telah dicabut: sesi dan kode QR-nya tidak berlaku lagi.` },
             { p: NOT_YOU.id },
           ],
         }
@@ -144,7 +176,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD moved to a new device',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `On ${formatTime(d.at, lang)} your IKD was activated on a new device. The previous device was revoked: its sessions and QR codes no longer work.` },
+            { p: `On ${formatTime(d.at, lang, d.zone)} your IKD was activated on a new device. The previous device was revoked: its sessions and QR codes no longer work.` },
             { p: NOT_YOU.en },
           ],
         },
@@ -154,7 +186,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda dibekukan',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `Pada ${formatTime(d.at, lang)} petugas Disdukcapil membekukan IKD Anda${d.reason ? ` (alasan: ${d.reason})` : ''}. Perangkat, sesi dan kode QR Anda tidak berlaku lagi.` },
+            { p: `Pada ${formatTime(d.at, lang, d.zone)} petugas Disdukcapil membekukan IKD Anda${d.reason ? ` (alasan: ${d.reason})` : ''}. Perangkat, sesi dan kode QR Anda tidak berlaku lagi.` },
             { p: 'Untuk memakai IKD kembali, daftar ulang dari perangkat Anda dan lakukan verifikasi di kantor Disdukcapil atau melalui panggilan video.' },
             { p: NOT_YOU.id },
           ],
@@ -163,7 +195,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD has been suspended',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `On ${formatTime(d.at, lang)} a Disdukcapil officer suspended your IKD${d.reason ? ` (reason: ${d.reason})` : ''}. Your device, sessions and QR codes no longer work.` },
+            { p: `On ${formatTime(d.at, lang, d.zone)} a Disdukcapil officer suspended your IKD${d.reason ? ` (reason: ${d.reason})` : ''}. Your device, sessions and QR codes no longer work.` },
             { p: 'To use IKD again, register again from your device and get verified at a Disdukcapil office or by video call.' },
             { p: NOT_YOU.en },
           ],
@@ -173,12 +205,12 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
       ? {
           subject: 'PIN IKD Anda telah diubah',
           greeting: `Yth. ${d.name},`,
-          blocks: [{ p: `PIN IKD Anda diubah pada ${formatTime(d.at, lang)}.` }, { p: NOT_YOU.id }],
+          blocks: [{ p: `PIN IKD Anda diubah pada ${formatTime(d.at, lang, d.zone)}.` }, { p: NOT_YOU.id }],
         }
       : {
           subject: 'Your IKD PIN was changed',
           greeting: `Dear ${d.name},`,
-          blocks: [{ p: `Your IKD PIN was changed on ${formatTime(d.at, lang)}.` }, { p: NOT_YOU.en }],
+          blocks: [{ p: `Your IKD PIN was changed on ${formatTime(d.at, lang, d.zone)}.` }, { p: NOT_YOU.en }],
         },
   account_deleted: (d, lang) =>
     lang === 'id'
@@ -186,7 +218,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'IKD Anda telah dihapus',
           greeting: `Yth. ${d.name},`,
           blocks: [
-            { p: `IKD Anda dihapus pada ${formatTime(d.at, lang)}. Semua sesi dan kode QR telah dicabut. Riwayat akses tetap disimpan sesuai ketentuan.` },
+            { p: `IKD Anda dihapus pada ${formatTime(d.at, lang, d.zone)}. Semua sesi dan kode QR telah dicabut. Riwayat akses tetap disimpan sesuai ketentuan.` },
             { p: NOT_YOU.id },
           ],
         }
@@ -194,8 +226,118 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: 'Your IKD was deleted',
           greeting: `Dear ${d.name},`,
           blocks: [
-            { p: `Your IKD was deleted on ${formatTime(d.at, lang)}. All sessions and QR codes were revoked. The access history is kept as the law requires.` },
+            { p: `Your IKD was deleted on ${formatTime(d.at, lang, d.zone)}. All sessions and QR codes were revoked. The access history is kept as the law requires.` },
             { p: NOT_YOU.en },
+          ],
+        },
+  registration_rejected: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'Pendaftaran IKD Anda tidak disetujui',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `Pada ${formatTime(d.at, lang, d.zone)} petugas Disdukcapil tidak menyetujui pendaftaran IKD Anda.` },
+            { p: `Alasan dari petugas: ${d.reason}` },
+            { p: 'Anda dapat mendaftar ulang dari aplikasi IKD setelah hal di atas dibereskan, atau datang ke kantor Disdukcapil terdekat dengan membawa KTP-el.' },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD registration was not approved',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `On ${formatTime(d.at, lang, d.zone)} a Disdukcapil officer did not approve your IKD registration.` },
+            { p: `The officer's reason: ${d.reason}` },
+            { p: 'You can register again from the IKD app once this is sorted out, or visit your nearest Disdukcapil office with your KTP-el.' },
+            { p: NOT_YOU.en },
+          ],
+        },
+  pin_reset_code: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'Kode Lupa PIN IKD',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: 'Ada permintaan mengganti PIN IKD dari ponsel yang terdaftar. Masukkan kode berikut di aplikasi IKD pada ponsel itu, lalu buat PIN baru.' },
+            { code: d.code, label: 'Kode Lupa PIN' },
+            { p: `Kode berlaku sampai ${formatTime(d.expiresAt, lang, d.zone)} dan hanya dapat dipakai satu kali. Setelah 5 kali kode salah, minta kode baru.` },
+            { p: NEVER_SHARE.id },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD forgotten-PIN code',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: 'Someone asked to replace your IKD PIN from your enrolled phone. Enter this code in the IKD app on that phone, then choose a new PIN.' },
+            { code: d.code, label: 'Forgotten-PIN code' },
+            { p: `The code is valid until ${formatTime(d.expiresAt, lang, d.zone)} and works once. After 5 wrong codes, ask for a new one.` },
+            { p: NEVER_SHARE.en },
+            { p: NOT_YOU.en },
+          ],
+        },
+  pin_reset_done: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'PIN IKD Anda telah diganti (Lupa PIN)',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `PIN IKD Anda diganti melalui Lupa PIN pada ${formatTime(d.at, lang, d.zone)}. Semua sesi yang terbuka telah diakhiri.` },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD PIN was replaced (forgotten PIN)',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Your IKD PIN was replaced through "forgot PIN" on ${formatTime(d.at, lang, d.zone)}. Every open session was ended.` },
+            { p: NOT_YOU.en },
+          ],
+        },
+  account_self_locked: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: 'IKD Anda dikunci',
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `IKD Anda dikunci pada ${formatTime(d.at, lang, d.zone)}. Sesi dan kode QR yang masih berlaku telah dicabut; tidak ada instansi yang dapat memindai IKD Anda.` },
+            { p: 'Untuk membuka kunci, buka aplikasi IKD di perangkat Anda, pilih "Buka kunci" dan masukkan PIN Anda.' },
+            { p: NOT_YOU.id },
+          ],
+        }
+      : {
+          subject: 'Your IKD is locked',
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Your IKD was locked on ${formatTime(d.at, lang, d.zone)}. Its sessions and live QR codes were revoked; no institution can scan your IKD.` },
+            { p: 'To unlock it, open the IKD app on your device, choose "Unlock" and enter your PIN.' },
+            { p: NOT_YOU.en },
+          ],
+        },
+  scan_notice: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: `IKD Anda dipindai oleh ${d.verifierName}`,
+          greeting: `Yth. ${d.name},`,
+          blocks: [
+            { p: `Instansi: ${d.verifierName}${d.counter ? ` (${d.counter})` : ''}` },
+            { p: `Waktu: ${d.localTime}` },
+            { p: `Yang diminta: ${scanWhat(d, lang)}` },
+            { p: `Hasil: ${OUTCOME_TEXT.id[d.outcome] ?? d.outcome}` },
+            { link: d.lockLink, label: 'Bukan saya? Kunci IKD saya' },
+            { p: `Tautan ini dapat dipakai satu kali sampai ${d.lockExpiresAt}. Pemberitahuan ini dapat dimatikan di aplikasi IKD.` },
+          ],
+        }
+      : {
+          subject: `Your IKD was scanned by ${d.verifierName}`,
+          greeting: `Dear ${d.name},`,
+          blocks: [
+            { p: `Institution: ${d.verifierName}${d.counter ? ` (${d.counter})` : ''}` },
+            { p: `Time: ${d.localTime}` },
+            { p: `Asked for: ${scanWhat(d, lang)}` },
+            { p: `Outcome: ${OUTCOME_TEXT.en[d.outcome] ?? d.outcome}` },
+            { link: d.lockLink, label: 'Not you? Lock my IKD' },
+            { p: `This link works once, until ${d.lockExpiresAt}. You can turn these notices off in the IKD app.` },
           ],
         },
   audit_checkpoint: (d, lang) =>
@@ -204,7 +346,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: `Checkpoint log audit IKD ${d.day} (seq ${d.seq})`,
           greeting: 'Yth. Auditor,',
           blocks: [
-            { p: `Ini checkpoint harian log audit IKD, ditandatangani ${formatTime(d.at, lang)} dengan kunci layanan ${d.kid} (Ed25519). Simpan e-mail ini di luar sistem IKD: siapa pun yang dapat menulis ke basis data dapat menghitung ulang rantai hash, tetapi tidak dapat memalsukan tanda tangan ini.` },
+            { p: `Ini checkpoint harian log audit IKD, ditandatangani ${formatTime(d.at, lang, 'WIB')} dengan kunci layanan ${d.kid} (Ed25519). Simpan e-mail ini di luar sistem IKD: siapa pun yang dapat menulis ke basis data dapat menghitung ulang rantai hash, tetapi tidak dapat memalsukan tanda tangan ini.` },
             { p: `Isinya: posisi kepala rantai seq ${d.seq}, hash kepala ${d.head}, hari ${d.day}.` },
             { verbatim: d.checkpoint, label: 'Checkpoint bertanda tangan (JWS compact, EdDSA)' },
             { verbatim: d.publicKey, label: `Kunci publik ${d.kid} (JWK x, base64url)` },
@@ -215,7 +357,7 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           subject: `IKD audit log checkpoint ${d.day} (seq ${d.seq})`,
           greeting: 'Dear auditor,',
           blocks: [
-            { p: `This is the daily checkpoint of the IKD audit log, signed ${formatTime(d.at, lang)} with service key ${d.kid} (Ed25519). Keep this e-mail outside the IKD systems: anyone who can write the database can recompute the hash chain, but cannot forge this signature.` },
+            { p: `This is the daily checkpoint of the IKD audit log, signed ${formatTime(d.at, lang, 'WIB')} with service key ${d.kid} (Ed25519). Keep this e-mail outside the IKD systems: anyone who can write the database can recompute the hash chain, but cannot forge this signature.` },
             { p: `It states: chain head at seq ${d.seq}, head hash ${d.head}, day ${d.day}.` },
             { verbatim: d.checkpoint, label: 'Signed checkpoint (compact JWS, EdDSA)' },
             { verbatim: d.publicKey, label: `Public key ${d.kid} (JWK x, base64url)` },
@@ -223,6 +365,36 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
           ],
         },
 };
+
+const OUTCOME_TEXT: Record<EmailLang, Record<string, string>> = {
+  id: {
+    verified: 'berhasil: data ditampilkan',
+    already_used: 'ditolak: kode QR sudah pernah dipakai',
+    expired: 'ditolak: kode QR kedaluwarsa',
+    revoked: 'ditolak: kode QR sudah dicabut',
+    account_inactive: 'ditolak: IKD tidak aktif',
+    not_allowed: 'ditolak: instansi tidak boleh menerima dokumen ini',
+    nothing_to_disclose: 'ditolak: tidak ada data yang boleh dilihat instansi ini',
+    refused: 'ditolak: Anda memblokir instansi ini',
+  },
+  en: {
+    verified: 'verified: the data was shown',
+    already_used: 'refused: the QR code had been used already',
+    expired: 'refused: the QR code had expired',
+    revoked: 'refused: the QR code had been revoked',
+    account_inactive: 'refused: the IKD is not active',
+    not_allowed: 'refused: the institution may not receive this document',
+    nothing_to_disclose: 'refused: nothing this institution may see',
+    refused: 'refused: you blocked this institution',
+  },
+};
+
+/** What a scan notice says was asked for: the document, or the KTP elements. */
+function scanWhat(d: EmailData['scan_notice'], lang: EmailLang): string {
+  if (d.document && d.document !== 'ktp') return lang === 'id' ? `dokumen ${d.document}` : `document ${d.document}`;
+  const elements = d.elements.length ? d.elements.join(', ') : lang === 'id' ? 'tidak ada data' : 'no data';
+  return lang === 'id' ? `KTP digital (${elements})` : `digital KTP (${elements})`;
+}
 
 export function escapeHtml(value: string): string {
   return value

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { outbox } from '../db/schema/index.js';
 import { queryRows } from '../db/types.js';
 import type { Deps } from '../deps.js';
+import { renderScanNotices } from '../domain/holder/scan-notices.js';
 import { DeliveryError, type MailTransport, type OutgoingEmail } from './transports.js';
 
 export interface OutboxWorkerOptions {
@@ -51,7 +52,7 @@ type ClaimedRow = {
   attempts: number;
 };
 
-export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, transport: MailTransport, options: OutboxWorkerOptions = {}) {
+export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'config'>, transport: MailTransport, options: OutboxWorkerOptions = {}) {
   const o = { ...OUTBOX_DEFAULTS, random: Math.random, ...options };
   const { db, clock, logger } = deps;
 
@@ -82,6 +83,11 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, 
     }));
   }
 
+  /** The deletion notice: once it is out (or given up), the erased holder's address and the text go too. */
+  async function eraseIfAsked(id: string): Promise<void> {
+    await queryRows(db, sql`update ${outbox} set "to" = '', subject = '', text = '', html = '' where id = ${id} and erase_after_send returning id`);
+  }
+
   async function deliver(message: OutgoingEmail & { attempts?: number }): Promise<'sent' | 'retried' | 'failed'> {
     const attempts = message.attempts ?? 1;
     try {
@@ -90,6 +96,7 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, 
         .update(outbox)
         .set({ status: 'sent', sentAt: clock.now(), leaseUntil: null, lastError: null, providerMessageId: providerMessageId ?? null })
         .where(eq(outbox.id, message.id));
+      await eraseIfAsked(message.id);
       logger.info('e-mail delivered', { messageId: message.id, template: message.template, transport: transport.name, attempts });
       return 'sent';
     } catch (error) {
@@ -98,6 +105,7 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, 
       const now = clock.now();
       if (attempts >= o.maxAttempts) {
         await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: reason }).where(eq(outbox.id, message.id));
+        await eraseIfAsked(message.id);
         logger.error('e-mail delivery given up', { messageId: message.id, template: message.template, attempts, reason });
         return 'failed';
       }
@@ -114,6 +122,10 @@ export function createOutboxWorker(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, 
   /** One round: claim what is due and deliver it. Tests call this directly with the TestClock. */
   async function deliverDue(): Promise<DeliveryRound> {
     const round: DeliveryRound = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+    // Per-scan notice drafts become e-mails first, so they go out in this same round.
+    await renderScanNotices(deps).catch((error: unknown) => {
+      logger.warn('scan notices not rendered', { error: error instanceof Error ? error.message : String(error) });
+    });
     const claimed = await claimDue();
     round.claimed = claimed.length;
     for (const message of claimed) round[await deliver(message)]++;

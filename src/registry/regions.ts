@@ -1,13 +1,15 @@
 /**
- * Region reference data (Kemendagri kode wilayah, as in Kepmendagri 300.2.2-2138/2025): the 34 provinces of the
- * IKD registration table (seeds/004, Tabel 13) and, for each province, one or more real regencies (kabupaten/kota)
- * with real district (kecamatan) codes and some of their real villages (desa/kelurahan). Pangkajene dan Kepulauan
- * (73.10) and Buleleng (51.08) are complete; Parepare (73.72) is complete. NIK validation accepts only these codes.
+ * Region reference data: Kemendagri kode wilayah from the idn-area-data package (src/registry/regions-data.ts, generated
+ * by scripts/regions-generate.ts): all 38 provinces, 514 regencies (kabupaten/kota) and 7 285 districts (kecamatan).
+ * NIK validation accepts a NIK whose digits 1–6 name a province, regency and district here, or a pre-2022 Papua code
+ * (below). Villages (desa/kelurahan) are not in this module: the hand-written detail below has some for the
+ * regencies the synthetic registry fills by default, and the seed reads the package's full list on Node (villages.ts).
  *
- * Codes are the NIK's own digits without dots: province "73", regency "7310", district "731004".
- * Source checked against cahyadsn/wilayah (db/wilayah.sql). Papua and Papua Barat keep their pre-2022 codes
- * (91, 92) as in the registration table; the regencies used here stayed in those provinces after the split.
+ * Codes are the NIK's own digits without dots: province "73", regency "7310", district "731004". Names are upper
+ * case as printed on the KTP. REGISTRATION_TABLE_PROVINCES keeps the 34 provinces of the IKD registration table
+ * (seeds/004, Tabel 13, the 2022 figures) in its order and spelling.
  */
+import { DISTRICT_ROWS, PROVINCE_ROWS, REGENCY_ROWS } from './regions-data.js';
 
 export interface Province {
   /** Two digits, e.g. "73". */
@@ -20,6 +22,7 @@ export interface District {
   code: string;
   regencyCode: string;
   name: string;
+  /** Some real villages (hand-written detail); empty where the detail has none (the seed then reads the package's). */
   villages: readonly string[];
 }
 
@@ -29,13 +32,15 @@ export interface Regency {
   provinceCode: string;
   /** As printed on the KTP: "KABUPATEN PANGKAJENE DAN KEPULAUAN", "KOTA PAREPARE". */
   name: string;
-  /** The seat (ibu kota), used as a plausible place of birth. */
+  /** The seat (ibu kota), used as a plausible place of birth; the regency's own name where the detail has none. */
   seat: string;
+  /** Whether the hand-written detail covers it (seat and villages). */
+  detailed: boolean;
   districts: readonly District[];
 }
 
-/** Registration table order (seeds/004, Tabel 13). */
-export const PROVINCES: readonly Province[] = [
+/** The registration table (seeds/004, Tabel 13): the 34 provinces of the 2022 figures, in its order and spelling. */
+export const REGISTRATION_TABLE_PROVINCES: readonly Province[] = [
   { code: '11', name: 'ACEH' },
   { code: '12', name: 'SUMATERA UTARA' },
   { code: '13', name: 'SUMATERA BARAT' },
@@ -75,10 +80,15 @@ export const PROVINCES: readonly Province[] = [
 /** The three regions of the seeds (iCore Pangkep, buleleng.dukcapil.online, Parepare): most synthetic residents live here. */
 export const FOCUS_REGENCY_CODES = ['7310', '5108', '7372'] as const;
 
-/** [regency code, name, seat, [district code (last two digits), name, villages joined by "|"][]] */
+/**
+ * Hand-written detail for the regencies the synthetic registry populates by default (the seeds' three regions
+ * complete, one or more per Tabel 13 province elsewhere): the seat (ibu kota, a plausible place of birth) and some
+ * real villages per district. Codes and names come from the generated table; a code here that is not in it fails
+ * test/unit/regions.test.ts. [regency code, name, seat, [district code (last two digits), name, villages "|"][]]
+ */
 type RegencyRow = readonly [string, string, string, readonly (readonly [string, string, string])[]];
 
-const REGENCY_ROWS: readonly RegencyRow[] = [
+const DETAIL_ROWS: readonly RegencyRow[] = [
   ['1101', 'KAB. ACEH SELATAN', 'TAPAKTUAN', [
     ['01', 'Bakongan', 'Keude Bakongan|Ujong Mangki|Ujong Padang|Gampong Drien'],
     ['05', 'Meukek', 'Kuta Buloh I|Ie Dingen|Drien Jalo|Keude Meukek'],
@@ -453,37 +463,70 @@ const REGENCY_ROWS: readonly RegencyRow[] = [
 ];
 
 const upper = (s: string) => s.toUpperCase().replace(/\s+/g, ' ').trim();
-const ktpRegencyName = (name: string) => name.replace(/^KAB\. /, 'KABUPATEN ').replace(/^KOTA ADM\. /, 'KOTA ADMINISTRASI ');
+const seatOf = (regencyName: string) => regencyName.replace(/^(KABUPATEN|KOTA)( ADMINISTRASI)? /, '');
 
-export const REGENCIES: readonly Regency[] = REGENCY_ROWS.map(([code, name, seat, districts]) => ({
-  code,
-  provinceCode: code.slice(0, 2),
-  name: ktpRegencyName(upper(name)),
-  seat: upper(seat),
-  districts: districts.map(([d, districtName, villages]) => ({
-    code: code + d,
-    regencyCode: code,
-    name: upper(districtName),
-    villages: villages.split('|').map(upper),
-  })),
-}));
+const tableNames = new Map(REGISTRATION_TABLE_PROVINCES.map((p) => [p.code, p.name]));
+
+/** All 38 provinces in code order; the registration table's spelling where it has the province ("DKI JAKARTA"). */
+export const PROVINCES: readonly Province[] = PROVINCE_ROWS.split('|').map((row) => {
+  const code = row.slice(0, 2);
+  return { code, name: tableNames.get(code) ?? upper(row.slice(2)) };
+});
+
+const detailByCode = new Map(DETAIL_ROWS.map((row) => [row[0], row]));
+
+export const REGENCIES: readonly Regency[] = REGENCY_ROWS.split('|').map((row) => {
+  const code = row.slice(0, 4);
+  const name = upper(row.slice(4));
+  const detail = detailByCode.get(code);
+  const villagesOf = new Map((detail?.[3] ?? []).map(([d, , villages]) => [code + d, villages.split('|').map(upper)]));
+  return {
+    code,
+    provinceCode: code.slice(0, 2),
+    name,
+    seat: detail ? upper(detail[2]) : seatOf(name),
+    detailed: detail !== undefined,
+    districts: (DISTRICT_ROWS[code] ?? '').split('|').filter(Boolean).map((d) => ({
+      code: code + d.slice(0, 2),
+      regencyCode: code,
+      name: upper(d.slice(2)),
+      villages: villagesOf.get(code + d.slice(0, 2)) ?? [],
+    })),
+  };
+});
+
+/** The hand-written detail's own district codes, for the check that each is a real one. */
+export const DETAIL_DISTRICT_CODES: readonly string[] = DETAIL_ROWS.flatMap(([code, , , districts]) => districts.map(([d]) => code + d));
+
+/**
+ * Regencies that moved when Papua was split (2022: Papua Selatan 93, Papua Tengah 94, Papua Pegunungan 95, Papua
+ * Barat Daya 96) kept their district numbers but got new regency codes. KTPs issued before carry the old ones, so
+ * NIKs with them stay valid: old regency code → current one.
+ */
+export const PRE_2022_PAPUA_REGENCIES: Readonly<Record<string, string>> = {
+  '9101': '9301', '9116': '9302', '9117': '9303', '9118': '9304',
+  '9104': '9401', '9107': '9402', '9108': '9403', '9109': '9404', '9125': '9405', '9126': '9406', '9127': '9407', '9128': '9408',
+  '9102': '9501', '9112': '9502', '9113': '9503', '9114': '9504', '9121': '9505', '9122': '9506', '9123': '9507', '9124': '9508',
+  '9201': '9601', '9204': '9602', '9205': '9603', '9209': '9604', '9210': '9605', '9271': '9671',
+};
 
 const provinceByCode = new Map(PROVINCES.map((p) => [p.code, p]));
 const regencyByCode = new Map(REGENCIES.map((r) => [r.code, r]));
 const districtByCode = new Map(REGENCIES.flatMap((r) => r.districts.map((d) => [d.code, d] as const)));
+const currentRegencyCode = (code: string) => PRE_2022_PAPUA_REGENCIES[code] ?? code;
 
 export function findProvince(code: string): Province | undefined {
   return provinceByCode.get(code);
 }
 
-/** By four digits, e.g. "7310". */
+/** By four digits, e.g. "7310"; a pre-2022 Papua code ("9101") finds the regency under its current code ("9301"). */
 export function findRegency(code: string): Regency | undefined {
-  return regencyByCode.get(code);
+  return regencyByCode.get(currentRegencyCode(code));
 }
 
-/** By six digits, e.g. "731004". */
+/** By six digits, e.g. "731004"; pre-2022 Papua codes as for findRegency. */
 export function findDistrict(code: string): District | undefined {
-  return districtByCode.get(code);
+  return districtByCode.get(currentRegencyCode(code.slice(0, 4)) + code.slice(4));
 }
 
 export function regenciesOfProvince(provinceCode: string): Regency[] {

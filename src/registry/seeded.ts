@@ -12,7 +12,7 @@ import { queryRows, type Db, type DbOrTx } from '../db/types.js';
 import type { Address, Certificate, CivilRecord, FamilyCard, FamilyMember, Photo, PopulationRegistry, RegistryResident } from './port.js';
 import { renderPortrait } from './portrait.js';
 import { createRandom } from './prng.js';
-import { addCivilRecords, ageOn, DEFAULT_AS_OF, DEFAULT_SEED, generateFamilies } from './synthetic.js';
+import { addCivilRecords, ageOn, DEFAULT_AS_OF, DEFAULT_SEED, generateFamilies, type SyntheticOptions } from './synthetic.js';
 
 export type IneligibilityReason = 'deceased' | 'under_17_unmarried' | 'no_ktp_el' | 'duplicate_record';
 
@@ -104,7 +104,7 @@ const TRANSACTION_ROWS = 20_000;
  */
 export async function seedRegistry(
   db: Db,
-  options: { count: number; seed?: string; asOf?: string; onProgress?: (generated: number) => void },
+  options: Pick<SyntheticOptions, 'count' | 'seed' | 'asOf' | 'villages' | 'regencies'> & { onProgress?: (generated: number) => void },
 ): Promise<{ inserted: number }> {
   let inserted = 0;
   let generated = 0;
@@ -122,7 +122,8 @@ export async function seedRegistry(
     generated += batch.residents.length;
     options.onProgress?.(generated);
   };
-  for (const family of generateFamilies({ count: options.count, seed: options.seed ?? DEFAULT_SEED, asOf: options.asOf })) {
+  const { onProgress: _, ...synthetic } = options;
+  for (const family of generateFamilies({ ...synthetic, seed: options.seed ?? DEFAULT_SEED })) {
     cards.push(family.card);
     residents.push(...family.members);
     if (residents.length >= TRANSACTION_ROWS) await commit();

@@ -3,7 +3,9 @@
  * KTP element. Same count, seed and as-of date → the same rows, and a larger count extends a smaller one.
  *
  * Most households live in Pangkajene dan Kepulauan, Buleleng and Parepare (the regions of the seeds); the rest
- * rotate through all 34 provinces. NIKs are structurally valid (domain/enrolment/nik.ts) and unique: the serial counts
+ * rotate through the 34 provinces of the registration table, in the regencies the hand-written detail of regions.ts
+ * covers. Given the package's villages (`villages`, villages.ts; Node), the rest rotate through all 38 provinces and
+ * 514 regencies, and `regencies` puts every household in the regencies named. NIKs are structurally valid (domain/enrolment/nik.ts) and unique: the serial counts
  * up per district + birth digits. Ineligible residents occur in small, realistic proportions: the deceased
  * (mostly elderly), minors (under 17, never married), adults without a KTP-el recording, duplicate records.
  */
@@ -11,7 +13,7 @@ import type { RegistryFamilyCardRow, RegistryResidentRow } from '../db/schema/re
 import { composeNik } from '../domain/enrolment/nik.js';
 import type { MaritalStatus, Sex } from './port.js';
 import { createRandom, type Random } from './prng.js';
-import { PROVINCES, REGENCIES, findProvince, findRegency, regenciesOfProvince, type District, type Regency } from './regions.js';
+import { PROVINCES, REGENCIES, REGISTRATION_TABLE_PROVINCES, findProvince, findRegency, regenciesOfProvince, type District, type Regency } from './regions.js';
 import { nameStyleFor, personName, surnamePool, type NameStyle } from './synthetic-names.js';
 
 export const DEFAULT_SEED = 'ikd-synthetic-v1';
@@ -31,11 +33,15 @@ export interface SyntheticOptions {
   seed?: string;
   /** YYYY-MM-DD */
   asOf?: string;
+  /** Every village of a district (six digits), e.g. from loadVillages() in villages.ts: opens all 514 regencies. */
+  villages?: (districtCode: string) => readonly string[];
+  /** Four-digit regency codes: every household lives in one of these (any regency; needs `villages` outside the detail). */
+  regencies?: readonly string[];
 }
 
 /** Yields families until `count` residents have been produced. */
 export function* generateFamilies(options: SyntheticOptions): Generator<SyntheticFamily> {
-  const generator = new SyntheticRegistry(options.seed ?? DEFAULT_SEED, options.asOf ?? DEFAULT_AS_OF);
+  const generator = new SyntheticRegistry(options.seed ?? DEFAULT_SEED, options.asOf ?? DEFAULT_AS_OF, options);
   let remaining = options.count;
   while (remaining > 0) {
     const family = generator.nextFamily();
@@ -161,12 +167,42 @@ class SyntheticRegistry {
   private readonly certificateSerials = new Map<string, number>();
   private provinceTurn = 0;
 
+  private readonly villages: ((districtCode: string) => readonly string[]) | undefined;
+  private readonly only: Regency[] | undefined;
+  /** Without the package's villages: the registration table's provinces and the regencies with hand-written villages. */
+  private readonly provinces = REGISTRATION_TABLE_PROVINCES;
+  private readonly regencies: readonly Regency[];
+
   constructor(
     seed: string,
     private readonly asOf: string,
+    options: Pick<SyntheticOptions, 'villages' | 'regencies'> = {},
   ) {
     this.rnd = createRandom(`synthetic:${seed}`);
     this.asOfDay = toDay(asOf);
+    this.villages = options.villages;
+    if (this.villages) this.provinces = PROVINCES;
+    this.regencies = this.villages ? REGENCIES : REGENCIES.filter((r) => r.detailed);
+    if (options.regencies) {
+      this.only = options.regencies.map((code) => {
+        const regency = findRegency(code);
+        if (!regency) throw new Error(`unknown regency code: ${code}`);
+        if (!this.villages && !regency.detailed) throw new Error(`regency ${code} needs the package's villages (villages option)`);
+        return regency;
+      });
+      if (this.only.length === 0) throw new Error('regencies: at least one code');
+    }
+  }
+
+  /** The districts households may live in: all of them with the package's villages, else those with detail. */
+  private districtsOf(regency: Regency): readonly District[] {
+    return this.villages ? regency.districts : regency.districts.filter((d) => d.villages.length > 0);
+  }
+
+  private villagesOf(district: District): readonly string[] {
+    if (district.villages.length > 0) return district.villages;
+    const all = this.villages?.(district.code) ?? [];
+    return all.length > 0 ? all : [district.name];
   }
 
   nextFamily(): SyntheticFamily {
@@ -248,16 +284,20 @@ class SyntheticRegistry {
 
   private household(): Household {
     const rnd = this.rnd;
-    const choice = rnd.weighted(FOCUS_WEIGHTS);
     let regency: Regency;
-    if (choice === 'other') {
-      // Round-robin over the provinces so that every province appears early, then any regency in it.
-      const province = PROVINCES[this.provinceTurn++ % PROVINCES.length]!;
-      regency = rnd.pick(regenciesOfProvince(province.code));
+    if (this.only) {
+      regency = rnd.pick(this.only);
     } else {
-      regency = findRegency(choice)!;
+      const choice = rnd.weighted(FOCUS_WEIGHTS);
+      if (choice === 'other') {
+        // Round-robin over the provinces so that every province appears early, then any regency in it.
+        const province = this.provinces[this.provinceTurn++ % this.provinces.length]!;
+        regency = rnd.pick(regenciesOfProvince(province.code).filter((r) => this.villages || r.detailed));
+      } else {
+        regency = findRegency(choice)!;
+      }
     }
-    const district = rnd.pick(regency.districts);
+    const district = rnd.pick(this.districtsOf(regency));
     const religion = rnd.weighted(RELIGION_BY_PROVINCE[regency.provinceCode] ?? DEFAULT_RELIGION);
     const style = nameStyleFor(regency.provinceCode, religion, rnd);
     const pool = surnamePool(style, regency.provinceCode, religion);
@@ -269,14 +309,14 @@ class SyntheticRegistry {
     } else if (regency.provinceCode === '51') {
       street = `BANJAR DINAS ${rnd.pick(HAMLETS_BALI)}`;
     } else if (regency.provinceCode === '73' || regency.provinceCode === '76') {
-      street = rnd.chance(0.3) ? `JL. POROS ${rnd.pick(district.villages)}` : `DUSUN ${rnd.pick(HAMLETS_BUGIS)}`;
+      street = rnd.chance(0.3) ? `JL. POROS ${rnd.pick(this.villagesOf(district))}` : `DUSUN ${rnd.pick(HAMLETS_BUGIS)}`;
     } else {
       street = `DUSUN ${rnd.pick(HAMLETS_OTHER)}`;
     }
     return {
       regency,
       district,
-      village: rnd.pick(district.villages),
+      village: rnd.pick(this.villagesOf(district)),
       street,
       rt: pad3(rnd.int(1, urban ? 12 : 6)),
       rw: pad3(rnd.int(1, urban ? 9 : 4)),
@@ -389,9 +429,9 @@ class SyntheticRegistry {
   /** The household's district, or (with probability p) a district elsewhere where the NIK was first issued. */
   private maybeMigrant(h: Household, p: number): District | undefined {
     if (!this.rnd.chance(p)) return undefined;
-    const sameProvince = regenciesOfProvince(h.regency.provinceCode);
-    const regency = sameProvince.length > 1 && this.rnd.chance(0.6) ? this.rnd.pick(sameProvince) : this.rnd.pick(REGENCIES);
-    return this.rnd.pick(regency.districts);
+    const sameProvince = regenciesOfProvince(h.regency.provinceCode).filter((r) => this.villages || r.detailed);
+    const regency = sameProvince.length > 1 && this.rnd.chance(0.6) ? this.rnd.pick(sameProvince) : this.rnd.pick(this.regencies);
+    return this.rnd.pick(this.districtsOf(regency));
   }
 
   private otherSurname(h: Household): string | undefined {

@@ -1,7 +1,7 @@
 /**
- * Static assets under /assets/: our CSS and client scripts (src/web/static), the two browser libraries served
- * straight from node_modules (@noble/ed25519, jsQR — read once, never copied into git), and PNG icons drawn in
- * code. A fixed list: nothing outside it is ever read, so no path from a URL reaches the file system.
+ * Static assets under /assets/: our CSS and client scripts (src/web/static), the browser libraries served
+ * straight from node_modules (@noble/ed25519, jsQR, Chart.js, Swagger UI — read once, never copied into git),
+ * and PNG icons drawn in code. A fixed list: nothing outside it is ever read, so no path from a URL reaches the file system.
  */
 import { renderIconPng } from './icons.js';
 
@@ -13,7 +13,7 @@ export interface Asset {
 
 type Source =
   | { static: string; type: string }
-  | { package: string; type: string; banner: string }
+  | { package: string; type: string; banner: string; /** A file inside the package instead of its main entry. */ file?: string }
   | { icon: number; maskable?: boolean };
 
 const JS = 'text/javascript; charset=utf-8';
@@ -25,9 +25,13 @@ const SOURCES: Record<string, Source> = {
   'scanner.js': { static: 'scanner.js', type: JS },
   'resident.js': { static: 'resident.js', type: JS },
   'app-documents.js': { static: 'app-documents.js', type: JS },
+  'app-data-balikan.js': { static: 'app-data-balikan.js', type: JS },
+  'app-pin-reset.js': { static: 'app-pin-reset.js', type: JS },
   'operator.js': { static: 'operator.js', type: JS },
   'counter.js': { static: 'counter.js', type: JS },
   'activate.js': { static: 'activate.js', type: JS },
+  'stats.js': { static: 'stats.js', type: JS },
+  'docs.js': { static: 'docs.js', type: JS },
   'icons/icon.svg': { static: 'icons/icon.svg', type: 'image/svg+xml' },
   // Served as published (the file carries its own MIT notice); an ES module with no imports.
   'vendor/noble-ed25519.js': { package: '@noble/ed25519', type: JS, banner: '' },
@@ -37,6 +41,16 @@ const SOURCES: Record<string, Source> = {
     type: JS,
     banner: '/*! jsQR (https://github.com/cozmo/jsQR) — Apache License 2.0 — Copyright Cosmo Wolfe */\n',
   },
+  // Chart.js's UMD bundle (sets window.Chart as a classic script) for the dashboard; MIT, the file carries its notice.
+  'vendor/chart.js': { package: 'chart.js', file: 'dist/chart.umd.min.js', type: JS, banner: '' },
+  // Swagger UI for /docs, served from the package (no CDN); Apache-2.0, the bundle carries its notices.
+  'vendor/swagger-ui-bundle.js': {
+    package: 'swagger-ui-dist',
+    file: 'swagger-ui-bundle.js',
+    type: JS,
+    banner: '/*! Swagger UI (https://github.com/swagger-api/swagger-ui) — Apache License 2.0 — SmartBear Software */\n',
+  },
+  'vendor/swagger-ui.css': { package: 'swagger-ui-dist', file: 'swagger-ui.css', type: 'text/css; charset=utf-8', banner: '' },
   'icons/icon-192.png': { icon: 192 },
   'icons/icon-512.png': { icon: 512 },
   'icons/maskable-512.png': { icon: 512, maskable: true },
@@ -60,12 +74,27 @@ async function readSource(source: Source): Promise<{ body: Uint8Array; type: str
       return { body: new Uint8Array(await readFile(new URL(`./static/${source.static}`, import.meta.url))), type: source.type };
     }
     const { createRequire } = await import('node:module');
-    const path = createRequire(import.meta.url).resolve(source.package);
+    const entry = createRequire(import.meta.url).resolve(source.package);
+    const path = source.file ? await packageFile(entry, source.package, source.file) : entry;
     const text = new TextDecoder().decode(await readFile(path));
     return { body: new TextEncoder().encode(source.banner + text), type: source.type };
   } catch {
     return null;
   }
+}
+
+/** A file of an installed package: up from its resolved entry to the folder whose package.json names it. */
+async function packageFile(entry: string, name: string, file: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { dirname, join } = await import('node:path');
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === name) return join(dir, file);
+    } catch {
+      // No package.json here: keep going up.
+    }
+  }
+  throw new Error(`package ${name} not found`);
 }
 
 /**

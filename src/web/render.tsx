@@ -4,6 +4,7 @@ import { langCookie, pageLanguage, translator, type Lang, type Translate } from 
 import { renderDocument } from './layout.js';
 import { ActivatePage, isActivationToken } from './pages/activate.js';
 import { CounterPage } from './pages/counter.js';
+import { LockPage, type LockPageState } from './pages/lock.js';
 import { MailboxPage, type MailboxMessage } from './pages/mailbox.js';
 import { OperatorPage } from './pages/operator.js';
 import { ResidentPage } from './pages/resident.js';
@@ -46,6 +47,13 @@ export const counterPage = (c: Context) => htmlPage(c, (p) => <CounterPage {...p
 export function activatePage(c: Context, state: 'open' | 'used' = 'open'): Response {
   const token = c.req.query('t');
   return htmlPage(c, (p) => <ActivatePage {...p} token={token} used={state === 'used'} />, isActivationToken(token) ? 200 : 400);
+}
+
+/** GET /lock and the answer of its form: the link token stays in the page, never in a URL the page makes. */
+export function lockPage(c: Context, token: string | undefined, state: LockPageState, status = 200): Response {
+  const res = htmlPage(c, (p) => <LockPage {...p} token={token} state={state} />, status);
+  res.headers.set('Referrer-Policy', 'no-referrer');
+  return res;
 }
 
 /** GET /dev/mailbox: the outbox's messages as a page (the JSON twin lives beside it in dev.ts). */

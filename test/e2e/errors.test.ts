@@ -129,7 +129,9 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('error messages in the p
     await page.click('.tabs [data-tab=qr]');
     await page.fill('#qr-pin', '999999');
     await page.click('#qr-form button[type=submit]');
-    await expect.poll(() => page.textContent('#qr-status')).toContain('PIN salah');
+    // Shown once, beside the PIN (issue #16: not twice).
+    await expect.poll(() => page.textContent('#qr-pin-error')).toContain('PIN salah');
+    expect(await page.textContent('#qr-status')).toBe('');
     expect(await page.getAttribute('#qr-pin', 'aria-invalid')).toBe('true');
     await screenshot(page, 'err-qr-wrong-pin');
 
@@ -157,14 +159,17 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('error messages in the p
     await page.fill('#act-pin', '258013');
     await page.fill('#act-pin-again', '258013');
     await page.click('#activate-form button[type=submit]');
-    await expect.poll(() => page.textContent('#activate-status')).toContain('Kode aktivasi salah');
+    // Each error once, beside its field (issue #16: not twice).
+    await expect.poll(() => page.textContent('#act-code-error')).toContain('Kode aktivasi salah');
+    expect(await page.textContent('#activate-status')).toBe('');
     expect(await page.getAttribute('#act-code', 'aria-invalid')).toBe('true');
 
     await page.fill('#act-code', mail.code);
     await page.fill('#act-pin', '111111');
     await page.fill('#act-pin-again', '111111');
     await page.click('#activate-form button[type=submit]');
-    await expect.poll(() => page.textContent('#activate-status')).toContain('mudah ditebak');
+    await expect.poll(() => page.textContent('#act-pin-error')).toContain('mudah ditebak');
+    expect(await page.textContent('#activate-status')).toBe('');
 
     await page.fill('#act-pin', '258013');
     await page.fill('#act-pin-again', '258014');

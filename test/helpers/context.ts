@@ -8,6 +8,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { generateKeyRing, KeyRing } from '../../src/crypto/keyring.js';
 import { createPinHasher } from '../../src/crypto/pin.js';
 import { createSecretBox } from '../../src/crypto/secret-box.js';
+import { createSharpCounterPhotos } from '../../src/domain/credential/photo-sharp.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
@@ -90,6 +91,7 @@ export async function createTestContext(
     pins: testHasher,
     passwords: testHasher,
     secrets: testSecrets,
+    photos: createSharpCounterPhotos({ now: () => clock.now().getTime() }),
     ...options.deps,
   };
   return { app: createApp(deps), deps, clock, logLines: logger.lines, close: () => database.close() };

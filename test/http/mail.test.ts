@@ -49,7 +49,7 @@ async function fakeResend(failures: number) {
 let seq = 0;
 async function enqueueTestMail(to = `warga${++seq}@example.id`) {
   const now = ctx.clock.now();
-  const { id } = await enqueueEmail(ctx.deps.db, { to, template: 'account_activated', lang: 'id', data: { name: 'BUDI', at: now }, now });
+  const { id } = await enqueueEmail(ctx.deps.db, { to, template: 'account_activated', lang: 'id', data: { name: 'BUDI', at: now, zone: 'WIB' }, now });
   return { id, to };
 }
 
@@ -193,7 +193,7 @@ describe('the outbox worker', () => {
     await ctx.deps.db
       .transaction(async (tx) => {
         const now = ctx.clock.now();
-        await enqueueEmail(tx, { to, template: 'pin_changed', lang: 'en', data: { name: 'X', at: now }, now });
+        await enqueueEmail(tx, { to, template: 'pin_changed', lang: 'en', data: { name: 'X', at: now, zone: 'WIB' }, now });
         throw new Error('the change failed');
       })
       .catch(() => {});
@@ -232,10 +232,10 @@ describe('the dev mailbox', () => {
       to: 'first@example.id',
       template: 'activation',
       lang: 'id',
-      data: { name: 'A <b>', link: 'https://ikd.test/activate?t=abc', code: '135790', expiresAt: now },
+      data: { name: 'A <b>', link: 'https://ikd.test/activate?t=abc', code: '135790', expiresAt: now, zone: 'WIB' },
       now,
     });
-    await enqueueEmail(ctx.deps.db, { to: 'second@example.id', template: 'pin_changed', lang: 'en', data: { name: 'B', at: now }, now });
+    await enqueueEmail(ctx.deps.db, { to: 'second@example.id', template: 'pin_changed', lang: 'en', data: { name: 'B', at: now, zone: 'WIB' }, now });
     const res = await ctx.app.request('/dev/mailbox.json');
     expect(res.status).toBe(200);
     const items = (await res.json()) as Record<string, string>[];

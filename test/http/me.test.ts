@@ -31,6 +31,7 @@ describe('GET /v1/me', () => {
       email: 'b***o@gmail.com',
       phone: '+628*******890',
       activatedAt: ctx.clock.now().toISOString(),
+      timeZone: 'WITA', // Pangkep, South Sulawesi (NIK 73…)
     });
   });
 
@@ -148,8 +149,9 @@ describe('DELETE /v1/me', () => {
     expect(await codeOf(login)).toBe('login_failed');
     const verifier = await createTestVerifier(ctx);
     const verify = await postVerify(ctx, verifier.apiKey, { token });
-    expect(verify.status).toBe(409);
-    expect(await codeOf(verify)).toBe('token_revoked');
+    // Deletion erases the account's tokens (issue #12): the QR is no longer a token this service knows.
+    expect(verify.status).toBe(400);
+    expect(await codeOf(verify)).toBe('token_invalid');
   });
 
   it('needs the PIN: a wrong one is 401 pin_invalid and nothing changes', async () => {

@@ -40,7 +40,7 @@ describe('happy path', () => {
     const res = await operatorLogin(ctx, op);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { token: string; expiresAt: string; idleTimeoutSeconds: number; operator: unknown };
-    expect(body.operator).toEqual({ id: op.id, name: 'Andi Pangkep', role: 'supervisor', officeCode: '7310' });
+    expect(body.operator).toEqual({ id: op.id, name: 'Andi Pangkep', role: 'supervisor', officeCode: '7310', timeZone: 'WITA' });
     expect(new Date(body.expiresAt).getTime()).toBe(ctx.clock.now().getTime() + 12 * 3600_000);
     expect(body.idleTimeoutSeconds).toBe(1800);
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -48,7 +48,7 @@ describe('happy path', () => {
 
     const me = await ctx.app.request('/v1/operator/me', { headers: operatorAuth(body.token) });
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ id: op.id, name: 'Andi Pangkep', role: 'supervisor', officeCode: '7310' });
+    expect(await me.json()).toEqual({ id: op.id, name: 'Andi Pangkep', role: 'supervisor', officeCode: '7310', timeZone: 'WITA' });
 
     // Only the hash of the token is stored.
     const sessions = await ctx.deps.db.select().from(operatorSessions).where(eq(operatorSessions.operatorId, op.id));

@@ -219,7 +219,7 @@ describe('POST /v1/operator/registrations/{id}/decision', () => {
     const res = await decide(ctx, token, reg.registrationId, { ...counterApproval, decision: 'reject', faceMatch: 'no_match', reason: 'KTP-el palsu' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'rejected' });
-    expect(await (await ctx.app.request(`/v1/registrations/${reg.registrationId}`)).json()).toEqual({ status: 'rejected' });
+    expect(await (await ctx.app.request(`/v1/registrations/${reg.registrationId}`)).json()).toEqual({ status: 'rejected', rejectionReason: 'KTP-el palsu' });
     const again = await decide(ctx, token, reg.registrationId, counterApproval);
     expect(again.status).toBe(409);
     expect(await code(again)).toBe('registration_not_pending');

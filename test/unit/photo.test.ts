@@ -30,7 +30,7 @@ describe('stamped photo', () => {
     const name = 'BPJS Kesehatan Pangkep';
     const out = readDataUrl(stampedPhotoDataUrl({ contentType: 'image/png', bytes: solidPng(120, 160, [100, 100, 100]) }, { verifierName: name, at })!);
     const caption = captionLayout(name, at, out.width, out.height);
-    expect(caption.lines).toEqual(['BPJS KESEHATAN', 'PANGKEP', '2026-11-23 08:00:12Z']);
+    expect(caption.lines).toEqual(['BPJS KESEHATAN', 'PANGKEP', '2026-11-23 15:00 WIB']);
     // Draw the expected caption on an empty canvas and compare: text pixels white, the rest of the band dark.
     const expected = { width: out.width, height: out.height, data: Buffer.alloc(out.width * out.height * 4) };
     const lit = caption.lines.reduce((n, line, i) => n + drawText(expected, line, caption.x, caption.lineY(i)), 0);
@@ -52,9 +52,13 @@ describe('stamped photo', () => {
     expect(out.data[(10 * out.width + 10) * 4]).toBe(100);
   });
 
-  it('uses the full date when it fits, and only characters the font has', () => {
-    expect(stampTime(at, 26)).toBe('2026-11-23 08:00:12Z');
-    expect(stampTime(at, 10)).toBe('08:00:12Z');
+  it('uses the full local date and zone when it fits, and only characters the font has', () => {
+    expect(stampTime(at, 26)).toBe('2026-11-23 15:00:12 WIB');
+    expect(stampTime(at, 26, 'WITA')).toBe('2026-11-23 16:00:12 WITA');
+    expect(stampTime(at, 20, 'WIT')).toBe('2026-11-23 17:00 WIT');
+    expect(stampTime(at, 19, 'WITA')).toBe('26-11-23 16:00 WITA');
+    expect(stampTime(at, 12)).toBe('15:00:12 WIB');
+    expect(stampTime(at, 9)).toBe('15:00 WIB');
     expect(printable('Rumah Sakit Ümi & Co. <b>')).toBe('RUMAH SAKIT UMI & CO. ?B?');
     expect(wrapText('SAMSAT KABUPATEN PANGKAJENE DAN KEPULAUAN', 20, 2)).toEqual(['SAMSAT KABUPATEN', 'PANGKAJENE DAN']);
     expect(wrapText('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 20, 2)).toEqual(['ABCDEFGHIJKLMNOPQRST']);

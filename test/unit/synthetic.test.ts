@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNik } from '../../src/domain/enrolment/nik.js';
-import { findDistrict, findRegency, PROVINCES } from '../../src/registry/regions.js';
+import { findDistrict, findRegency, REGISTRATION_TABLE_PROVINCES } from '../../src/registry/regions.js';
 import { ineligibilityReason } from '../../src/registry/seeded.js';
 import { ageOn, generateSyntheticRegistry } from '../../src/registry/synthetic.js';
 
@@ -92,7 +92,7 @@ describe('generateSyntheticRegistry', () => {
     expect(share('7310')).toBeGreaterThan(0.18);
     expect(share('5108')).toBeGreaterThan(0.18);
     expect(share('7372')).toBeGreaterThan(0.1);
-    expect(new Set(residents.map((r) => r.provinceCode))).toEqual(new Set(PROVINCES.map((p) => p.code)));
+    expect(new Set(residents.map((r) => r.provinceCode))).toEqual(new Set(REGISTRATION_TABLE_PROVINCES.map((p) => p.code)));
   });
 
   it('uses the naming styles of the regions', () => {

@@ -1,6 +1,6 @@
 /**
  * The Workers entry must bundle: `npx wrangler deploy --dry-run` fails if anything reachable from src/worker.ts
- * imports a native addon or a Node-only module Workers lack (e.g. the argon2 addon, PGlite, fs at the top level).
+ * imports a native addon or a Node-only module Workers lack (e.g. the argon2 addon, sharp, PGlite, fs at the top level).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -23,6 +23,8 @@ it('npx wrangler deploy --dry-run builds the worker bundle', async () => {
     const code = await readFile(bundle, 'utf8');
     expect(code).not.toContain('@node-rs/argon2');
     expect(code).not.toContain('@electric-sql/pglite');
+    // sharp is a native addon (libvips): Workers keep the drawn counter photo (src/domain/credential/photo.ts).
+    expect(code).not.toMatch(/@img\/sharp|from "sharp"|require\("sharp"\)/);
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }

@@ -40,7 +40,12 @@ export const registrations = pgTable(
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
   },
-  (t) => [index('registrations_nik_idx').on(t.nik), index('registrations_status_idx').on(t.status, t.expiresAt)],
+  (t) => [
+    index('registrations_nik_idx').on(t.nik),
+    index('registrations_status_idx').on(t.status, t.expiresAt),
+    // The dashboard's counts by region within a period (drizzle/0012).
+    index('registrations_created_nik_idx').on(t.createdAt, t.nik),
+  ],
 );
 
 /** Which operator looked up (scanned) which registration's QR: approval needs the approver's own lookup. */
@@ -59,7 +64,7 @@ export const challenges = pgTable(
   {
     id: text('id').primaryKey(),
     nonce: text('nonce').notNull(),
-    purpose: text('purpose', { enum: ['login', 'registration_qr'] }).notNull(),
+    purpose: text('purpose', { enum: ['login', 'registration_qr', 'pin_reset', 'unlock'] }).notNull(),
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
     usedAt: ts('used_at'),
@@ -67,15 +72,19 @@ export const challenges = pgTable(
   (t) => [index('challenges_expires_idx').on(t.expiresAt)],
 );
 
-export const videoCalls = pgTable('video_calls', {
-  id: text('id').primaryKey(),
-  registrationId: text('registration_id').notNull(),
-  operatorId: text('operator_id').notNull(),
-  roomUrl: text('room_url').notNull(),
-  livenessPhrase: text('liveness_phrase').notNull(),
-  createdAt: ts('created_at').notNull(),
-  expiresAt: ts('expires_at').notNull(),
-});
+export const videoCalls = pgTable(
+  'video_calls',
+  {
+    id: text('id').primaryKey(),
+    registrationId: text('registration_id').notNull(),
+    operatorId: text('operator_id').notNull(),
+    roomUrl: text('room_url').notNull(),
+    livenessPhrase: text('liveness_phrase').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('video_calls_registration_idx').on(t.registrationId, t.expiresAt)],
+);
 
 export const activations = pgTable(
   'activations',

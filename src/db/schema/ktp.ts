@@ -1,6 +1,6 @@
 /** KTP digital: QR tokens, verifiers (public-service counters) and the access log residents read. */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -34,6 +34,8 @@ export const verifiers = pgTable(
     allowedElements: text('allowed_elements').array().notNull(),
     /** The document types this counter may receive (API.md Part 2); a KTP-only counter by default. */
     allowedDocuments: text('allowed_documents').array().notNull().default(sql`'{ktp}'`),
+    /** The data-balikan kinds this institution may write back (API.md Part 2 "Data balikan"); none by default. */
+    dataBalikanKinds: text('data_balikan_kinds').array().notNull().default(sql`'{}'`),
     status: text('status', { enum: ['active', 'revoked'] }).notNull(),
     createdBy: text('created_by'),
     createdAt: ts('created_at').notNull(),
@@ -51,14 +53,22 @@ export const accessLog = pgTable(
     accountId: text('account_id'),
     verifierId: text('verifier_id').notNull(),
     outcome: text('outcome', {
-      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose'],
+      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written', 'refused'],
     }).notNull(),
     elements: text('elements').array().notNull(),
     /** The document of a document QR; null for a KTP QR or an unreadable token. */
     document: text('document'),
     counter: text('counter'),
+    /** For a data_written row: which data-balikan kind, and whether it was written or deleted. */
+    dataKind: text('data_kind'),
+    dataAction: text('data_action', { enum: ['written', 'deleted'] }),
   },
-  (t) => [index('access_log_account_idx').on(t.accountId, t.seq)],
+  (t) => [
+    index('access_log_account_idx').on(t.accountId, t.seq),
+    index('access_log_account_verifier_idx').on(t.accountId, t.verifierId),
+    // The dashboard's verifications (successful redemptions) within a period (drizzle/0012).
+    index('access_log_verified_at_idx').on(t.at, t.accountId).where(sql`outcome = 'verified'`),
+  ],
 );
 
 export const rateLimits = pgTable(
@@ -69,4 +79,23 @@ export const rateLimits = pgTable(
     count: integer('count').notNull(),
   },
   (t) => [uniqueIndex('rate_limits_key_window_idx').on(t.key, t.windowStart)],
+);
+
+/**
+ * Data balikan: what a user institution (a verifier) writes back about a holder, one row per (NIK, institution, kind).
+ * Keyed by NIK, not account, so an institution's record can exist before the holder activates an IKD (the demo seed);
+ * writes still need a live account that presented a QR to that institution. `fields` keeps the order it was sent in
+ * as [{ label, value }] (a jsonb object would reorder its keys).
+ */
+export const dataBalikan = pgTable(
+  'data_balikan',
+  {
+    nik: text('nik').notNull(),
+    verifierId: text('verifier_id').notNull(),
+    kind: text('kind').notNull(),
+    fields: jsonb('fields').$type<{ label: string; value: string }[]>().notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'data_balikan_pk', columns: [t.nik, t.verifierId, t.kind] })],
 );

@@ -1,5 +1,5 @@
 /** The e-mail outbox: written in the same transaction as the change that causes the e-mail; a worker delivers it. */
-import { bigserial, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -16,7 +16,8 @@ export const outbox = pgTable(
     text: text('text').notNull(),
     html: text('html').notNull(),
     template: text('template').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+    /** draft: a per-scan notice written by the redemption statement, rendered (→ pending) by the worker. */
+    status: text('status', { enum: ['draft', 'pending', 'sent', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at').notNull(),
     /** While a worker delivers a message it holds this lease; a crashed worker's lease runs out. */
@@ -25,6 +26,10 @@ export const outbox = pgTable(
     providerMessageId: text('provider_message_id'),
     createdAt: ts('created_at').notNull(),
     sentAt: ts('sent_at'),
+    /** The access-log row a per-scan notice tells about (drafts only). */
+    accessSeq: bigint('access_seq', { mode: 'number' }),
+    /** The deletion notice: the last place an erased holder's address lives; blanked once delivered or given up. */
+    eraseAfterSend: boolean('erase_after_send').notNull().default(false),
   },
   (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
 );

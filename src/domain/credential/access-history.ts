@@ -10,12 +10,14 @@ export const HISTORY_PAGE_SIZE = 20;
 export interface AccessHistoryItem {
   at: string;
   verifier: { id: string; name: string };
-  outcome: 'verified' | 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'not_allowed' | 'nothing_to_disclose';
+  outcome: 'verified' | 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'not_allowed' | 'nothing_to_disclose' | 'data_written' | 'refused';
   elements: string[];
   /** The document of a document QR (absent for a KTP QR). */
   document?: string;
   /** The desk that scanned it ("Loket 3"), when the counter named one. */
   counter?: string;
+  /** data_written only: which data-balikan record the institution wrote or deleted. */
+  data?: { kind: string; action: 'written' | 'deleted' };
 }
 
 // The cursor is opaque to clients; it only ever pages through the caller's own rows, so it needs no signature.
@@ -43,6 +45,8 @@ export async function listAccessHistory(
       elements: accessLog.elements,
       document: accessLog.document,
       counter: accessLog.counter,
+      dataKind: accessLog.dataKind,
+      dataAction: accessLog.dataAction,
       verifierId: verifiers.id,
       verifierName: verifiers.name,
     })
@@ -61,6 +65,7 @@ export async function listAccessHistory(
       elements: r.elements,
       ...(r.document && r.document !== 'ktp' ? { document: r.document } : {}),
       ...(r.counter ? { counter: r.counter } : {}),
+      ...(r.dataKind && r.dataAction ? { data: { kind: r.dataKind, action: r.dataAction } } : {}),
     })),
     nextCursor: rows.length > HISTORY_PAGE_SIZE ? encodeCursor(page[page.length - 1]!.seq) : null,
   };

@@ -16,6 +16,11 @@ export async function revokeAccountAccess(tx: DbOrTx, accountId: string, now: Da
     sql`update ${devices} set status = 'revoked', revoked_at = ${now.toISOString()}::timestamptz
         where account_id = ${accountId} and status = 'active' returning id`,
   );
+  return { devices: revokedDevices.length, ...(await endSessionsAndTokens(tx, accountId, now)) };
+}
+
+/** Sessions ended and live QR tokens revoked, the devices kept: the holder's own Kunci, undone with the device + PIN. */
+export async function endSessionsAndTokens(tx: DbOrTx, accountId: string, now: Date): Promise<Omit<RevokedAccess, 'devices'>> {
   const sessions = await queryRows<{ id: string }>(
     tx,
     sql`update ${residentSessions} set revoked_at = ${now.toISOString()}::timestamptz
@@ -26,5 +31,5 @@ export async function revokeAccountAccess(tx: DbOrTx, accountId: string, now: Da
     sql`update ${ktpTokens} set revoked_at = ${now.toISOString()}::timestamptz
         where account_id = ${accountId} and revoked_at is null and used_at is null and expires_at > ${now.toISOString()}::timestamptz returning id`,
   );
-  return { devices: revokedDevices.length, sessions: sessions.length, tokens: tokens.length };
+  return { sessions: sessions.length, tokens: tokens.length };
 }

@@ -11,10 +11,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
 import { preparedStatement } from '../../db/prepared.js';
 import { accounts, devices, residentSessions } from '../../db/schema/index.js';
+import { verifyDeviceSignature } from '../../crypto/device.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { consumeSignedChallenge } from '../enrolment/challenges.js';
+import { consumeChallenge } from '../enrolment/challenges.js';
 import { decoyPinHash, judgePin, spendPinCheckTime } from './pin-attempts.js';
 import { enforceRateLimits } from '../limits/rate-limit.js';
 
@@ -61,18 +62,17 @@ export async function loginResident(deps: Deps, input: LoginInput): Promise<{ ac
         order by (d.status = 'active') desc, d.created_at desc
         limit 1`,
   );
-  const signed = await consumeSignedChallenge(db, {
-    challengeId: input.challengeId,
-    purpose: 'login',
-    signature: input.signature,
-    devicePublicKey: holder?.public_key ?? NOBODYS_DEVICE_KEY,
-    now,
-  });
+  const challenge = await consumeChallenge(db, { challengeId: input.challengeId, purpose: 'login', now });
+  const signedInput = { purpose: 'login', challengeId: input.challengeId, nonce: challenge?.nonce ?? '', signature: input.signature };
+  const signed = challenge !== null && verifyDeviceSignature(holder?.public_key ?? NOBODYS_DEVICE_KEY, signedInput);
   if (!holder || !signed) {
+    if (holder && challenge && (await signedByReplacedDevice(deps, holder.account_id, signedInput))) throw new AppError('device_replaced');
     await spendPinCheckTime(pins, input.pin);
     throw new AppError('login_failed');
   }
   if (holder.status === 'suspended') throw new AppError('account_suspended');
+  // The device signed: the holder learns it is their own Kunci, lifted with POST /v1/auth/unlock.
+  if (holder.status === 'self_locked') throw new AppError('account_self_locked');
 
   await judgePin(deps, { accountId: holder.account_id, pin: input.pin, wrongPin: 'login_failed' });
 
@@ -88,6 +88,27 @@ export async function loginResident(deps: Deps, input: LoginInput): Promise<{ ac
   });
   deps.logger.info('resident logged in', { accountId: holder.account_id });
   return { accessToken, expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * Whether a login's signature, wrong for the account's active device, is that of a device the account had before a
+ * device replacement (revoked while another device is the account's active one). Only the old phone itself can produce it,
+ * so telling it "this device was replaced" reveals nothing to anyone else: unknown NIKs and strangers' keys still get
+ * the uniform 401 login_failed. Only asked when this login consumed the challenge, so a replayed signature gets nothing.
+ */
+async function signedByReplacedDevice(
+  deps: Pick<Deps, 'db'>,
+  accountId: string,
+  signed: { purpose: string; challengeId: string; nonce: string; signature: string },
+): Promise<boolean> {
+  const replaced = await queryRows<{ public_key: string }>(
+    deps.db,
+    sql`select old.public_key from ${devices} old
+        where old.account_id = ${accountId} and old.status = 'revoked'
+          and exists (select 1 from ${devices} d where d.account_id = old.account_id and d.status = 'active' and d.id <> old.id)
+        order by old.created_at desc limit 5`,
+  );
+  return replaced.some((d) => verifyDeviceSignature(d.public_key, signed));
 }
 
 /**

@@ -1,12 +1,38 @@
 /**
  * The photo a counter receives: the KTP-el photo downsized (≤ 160 px) with the verifier's name and the time burned
- * into the pixels, so a leaked copy says who received it and when. Pure JS (pngjs + a 5×7 bitmap font).
+ * into the pixels, so a leaked copy says who received it and when.
+ *
+ * Two renderers behind one port (`CounterPhotos`, in Deps): on Node, photo-sharp.ts (libvips: resize once per
+ * holder and cache, SVG text in a real font, JPEG). On Workers, where the libvips addon cannot load, the pure-JS
+ * renderer below (pngjs + a 5×7 bitmap font, PNG), which needs nothing but the photo bytes.
  */
 import { Buffer } from 'node:buffer';
 import { PNG } from 'pngjs';
 import type { Photo } from '../../registry/port.js';
+import { zoneOffsetHours, type IndonesianZone } from '../local-time.js';
 
 export const PHOTO_MAX_SIDE = 160;
+
+export interface PhotoStamp {
+  verifierName: string;
+  at: Date;
+  /** The holder's zone (WIB, WITA or WIT) the time is written in; WIB when absent. */
+  zone?: IndonesianZone;
+}
+
+/** The stamped photo a counter receives, as a data URL; null when the holder has none or it cannot be read. */
+export interface CounterPhotos {
+  /** `holder` identifies whose photo `load` fetches (the NIK): a renderer may cache per holder and skip the load. */
+  stamped(holder: string, load: () => Promise<Photo | null>, stamp: PhotoStamp): Promise<string | null>;
+}
+
+/** The Workers path: no cache, the photo is read and drawn with the bitmap font every time; a PNG data URL. */
+export const drawnCounterPhotos: CounterPhotos = {
+  async stamped(_holder, load, stamp) {
+    const photo = await load();
+    return photo ? stampedPhotoDataUrl(photo, stamp) : null;
+  },
+};
 
 /** 5×7 glyphs, seven rows of five bits (bit 4 = leftmost column), as 14 hex digits. */
 const FONT: Record<string, string> = {
@@ -114,13 +140,16 @@ export function downsize(src: Canvas, maxSide = PHOTO_MAX_SIDE): Canvas {
   return { width, height, data };
 }
 
-/** The stamp's time in UTC, as long as fits: "2026-11-23 08:00:12Z", then "26-11-23 08:00:12Z", then the time. */
-export function stampTime(at: Date, maxChars: number): string {
-  const iso = at.toISOString();
-  const full = `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
-  if (full.length <= maxChars) return full;
-  if (full.length - 2 <= maxChars) return full.slice(2);
-  return full.slice(11);
+/**
+ * The stamp's time in the holder's local time and zone, as long as fits: "2026-11-23 15:00:12 WIB", then without
+ * the seconds, then with a two-digit year, then the time alone (the zone always: a time without it misleads).
+ */
+export function stampTime(at: Date, maxChars: number, zone: IndonesianZone = 'WIB'): string {
+  const iso = new Date(at.getTime() + zoneOffsetHours(zone) * 3600_000).toISOString();
+  const [date, time] = [iso.slice(0, 10), iso.slice(11, 19)];
+  const minutes = time.slice(0, 5);
+  const choices = [`${date} ${time} ${zone}`, `${date} ${minutes} ${zone}`, `${date.slice(2)} ${minutes} ${zone}`, `${time} ${zone}`, `${minutes} ${zone}`];
+  return choices.find((c) => c.length <= maxChars) ?? choices[choices.length - 1]!;
 }
 
 /** Greedy word wrap into at most maxLines lines of maxChars; words longer than a line are cut. */
@@ -141,9 +170,9 @@ export function wrapText(text: string, maxChars: number, maxLines: number): stri
 }
 
 /** The caption: the verifier's name (up to two lines), then the time; where it starts, from the bottom up. */
-export function captionLayout(verifierName: string, at: Date, width: number, height: number) {
+export function captionLayout(verifierName: string, at: Date, width: number, height: number, zone?: IndonesianZone) {
   const maxChars = Math.max(1, Math.floor(width / ADVANCE));
-  const lines = [...wrapText(printable(verifierName), maxChars, 2), stampTime(at, maxChars)];
+  const lines = [...wrapText(printable(verifierName), maxChars, 2), stampTime(at, maxChars, zone)];
   const bandTop = Math.max(0, height - (lines.length * LINE + 1));
   return { lines, bandTop, x: 1, lineY: (i: number) => bandTop + 2 + i * LINE };
 }
@@ -152,7 +181,7 @@ export function captionLayout(verifierName: string, at: Date, width: number, hei
  * Decodes the registry photo (PNG), downsizes it and burns in the verifier's name and the time; a PNG data URL.
  * Null when the photo is not a PNG we can read: the counter then gets no photo rather than an unmarked one.
  */
-export function stampedPhotoDataUrl(photo: Photo, stamp: { verifierName: string; at: Date }): string | null {
+export function stampedPhotoDataUrl(photo: Photo, stamp: PhotoStamp): string | null {
   let decoded: Canvas;
   try {
     if (photo.contentType !== 'image/png') return null;
@@ -161,7 +190,7 @@ export function stampedPhotoDataUrl(photo: Photo, stamp: { verifierName: string;
     return null;
   }
   const canvas = downsize(decoded);
-  const caption = captionLayout(stamp.verifierName, stamp.at, canvas.width, canvas.height);
+  const caption = captionLayout(stamp.verifierName, stamp.at, canvas.width, canvas.height, stamp.zone);
   // The name once more across the middle, so cutting off the band does not clean the photo.
   const midY = Math.floor(canvas.height / 2) - 5;
   shadeBand(canvas, midY, midY + LINE, 0.6);

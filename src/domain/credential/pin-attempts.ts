@@ -41,7 +41,8 @@ export type PinAttemptSlot = {
  * slot on exactly the terms judgePin does.
  */
 export const attemptSlotCondition = (moment: SQL) =>
-  sql`status = 'active' and (locked_until is null or locked_until <= ${moment}) and pin_failures < ${MAX_PIN_FAILURES}`;
+  // self_locked: the holder's own Kunci is lifted by device + PIN (POST /v1/auth/unlock), so its PIN is judged too.
+  sql`status in ('active', 'self_locked') and (locked_until is null or locked_until <= ${moment}) and pin_failures < ${MAX_PIN_FAILURES}`;
 
 /**
  * Returns when the PIN is right; throws the caller's wrong-PIN error, 423 account_locked (Retry-After) or

@@ -23,10 +23,13 @@ export async function readKtpQrStatus(deps: Pick<Deps, 'db' | 'clock'>, resident
     .limit(1);
   if (!token) throw new AppError('not_found');
   if (token.usedAt) {
+    // Read along access_log_account_idx from the newest row (the redemption is among the account's last entries), so
+    // the poll needs no index of its own and the redemption's insert maintains none more.
     const [entry] = await deps.db
       .select({ counter: accessLog.counter })
       .from(accessLog)
-      .where(and(eq(accessLog.tokenId, token.id), eq(accessLog.outcome, 'verified')))
+      .where(and(eq(accessLog.accountId, resident.accountId), eq(accessLog.tokenId, token.id), eq(accessLog.outcome, 'verified')))
+      .orderBy(desc(accessLog.seq))
       .limit(1);
     return {
       status: 'used',

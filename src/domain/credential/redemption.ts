@@ -3,19 +3,25 @@
  * statement authenticates the verifier, marks the token used (only if unused, unrevoked, unexpired, its holder
  * active, its document one the verifier may receive, and for a KTP token at least one element the verifier may see)
  * and writes the access-log row. Failures are classified and logged too, invalid tokens with no account; a token
- * refused for its document or for having nothing to disclose stays unused, for a counter that may receive it.
+ * refused for its document, for having nothing to disclose or because the holder blocked this institution stays
+ * unused, for a counter that may receive it.
+ *
+ * Every attempt on a holder's token also writes the holder's per-scan notice (API.md Part 2) as an outbox draft, in
+ * the same statement as its access-log row: no extra round trip, and no notice without its row or row without its
+ * notice. The outbox worker renders drafts into e-mails (scan-notices.ts), with a fresh lock link each.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { decodeKtpToken, type KtpElement, type TokenDocument } from '../../crypto/token-codec.js';
 import { preparedStatement } from '../../db/prepared.js';
-import { accessLog, accounts, ktpTokens, verifiers } from '../../db/schema/index.js';
+import { newId, randomSecret } from '../../crypto/secrets.js';
+import { accessLog, accounts, holderBlocks, ktpTokens, outbox, verifiers } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { KtpFields } from '../../registry/port.js';
 import { documentOf } from '../holder/documents.js';
-import { stampedPhotoDataUrl } from './photo.js';
+import { zoneOfProvince, type IndonesianZone } from '../local-time.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
 export const EXPIRY_TOLERANCE_MS = 2_000;
@@ -42,7 +48,7 @@ export interface Verification {
   photo?: string;
 }
 
-type Outcome = 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'invalid' | 'not_allowed' | 'nothing_to_disclose';
+type Outcome = 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'invalid' | 'not_allowed' | 'nothing_to_disclose' | 'refused';
 
 const OUTCOME_ERROR = {
   expired: 'token_expired',
@@ -52,6 +58,7 @@ const OUTCOME_ERROR = {
   invalid: 'token_invalid',
   not_allowed: 'document_not_allowed',
   nothing_to_disclose: 'nothing_to_disclose',
+  refused: 'holder_refused',
 } as const;
 
 export async function redeemKtpToken(
@@ -86,11 +93,16 @@ export async function redeemKtpToken(
                    and a.id = t.account_id and a.status = 'active' and (a.locked_until is null or a.locked_until <= ${at})
                    and t.document = any(v.allowed_documents)
                    and (t.document <> 'ktp' or t.elements && v.allowed_elements)
-                 returning t.id, t.account_id, a.nik, t.document,
+                   and not exists (select 1 from ${holderBlocks} b where b.account_id = t.account_id and b.verifier_id = v.id)
+                 returning t.id, t.account_id, a.nik, t.document, a.email, a.scan_notifications,
                    array(select e from unnest(t.elements) e where e = any(v.allowed_elements)) as disclosed
                ), logged as (
                  insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
                  select ${at}, r.id, r.account_id, v.id, 'verified', r.disclosed, ${sql.placeholder('counter')}, r.document from r, v
+                 returning seq
+               ), notice as (
+                 ${scanNoticeDraft(sql`r.email`, sql`${sql.placeholder('noticeId')}`, sql`${sql.placeholder('noticeKey')}`, at)}
+                 from r, logged where r.scan_notifications
                )
                select v.id as verifier_id, v.name as verifier_name, r.account_id, r.nik, r.disclosed
                from v left join r on true`;
@@ -102,6 +114,7 @@ export async function redeemKtpToken(
     now: now.toISOString(),
     notBefore: new Date(now.getTime() - EXPIRY_TOLERANCE_MS).toISOString(),
     counter,
+    ...noticeIds(),
   });
   if (!row) throw new AppError('verifier_unauthorized');
   if (!row.account_id || !row.nik || !row.disclosed) {
@@ -121,7 +134,7 @@ export async function redeemKtpToken(
   const disclosed = row.disclosed as KtpElement[];
   deps.logger.debug('ktp token redeemed', { verifierId: row.verifier_id, accountId: row.account_id, elements: disclosed, document: decoded.document });
   const [shown, document] = await Promise.all([
-    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now }),
+    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now, zone: zoneOfProvince(row.nik) }),
     decoded.document === 'ktp' ? null : disclosedDocument(deps, row.nik, decoded.document),
   ]);
   return { verifiedAt: now.toISOString(), ...(document ? { document } : {}), ...shown };
@@ -148,6 +161,7 @@ async function classifyFailure(
     holder_active: boolean;
     document_allowed: boolean;
     something_to_disclose: boolean;
+    refused: boolean;
   }>(
     deps.db,
     sql`select t.account_id, t.used_at is not null as used, t.revoked_at is not null as revoked,
@@ -155,7 +169,8 @@ async function classifyFailure(
                coalesce(a.status = 'active' and (a.locked_until is null or a.locked_until <= ${now.toISOString()}::timestamptz), false)
                  as holder_active,
                coalesce(t.document = any(v.allowed_documents), false) as document_allowed,
-               coalesce(t.document <> 'ktp' or t.elements && v.allowed_elements, false) as something_to_disclose
+               coalesce(t.document <> 'ktp' or t.elements && v.allowed_elements, false) as something_to_disclose,
+               exists (select 1 from ${holderBlocks} b where b.account_id = t.account_id and b.verifier_id = v.id) as refused
         from ${ktpTokens} t left join ${accounts} a on a.id = t.account_id
           left join ${verifiers} v on v.api_key_hash = ${verifier.apiKeyHash} and v.status = 'active'
         where t.id = ${tokenId}`,
@@ -174,7 +189,9 @@ async function classifyFailure(
             ? 'not_allowed'
             : !t.something_to_disclose
               ? 'nothing_to_disclose'
-              : 'already_used'; // nothing left to block it: another counter's redemption was in flight
+              : t.refused
+                ? 'refused' // the holder blocked this institution: the token stays unused, for another counter
+                : 'already_used'; // nothing left to block it: another counter's redemption was in flight
   return { outcome, accountId: t.account_id };
 }
 
@@ -191,28 +208,47 @@ async function logFailure(
     document?: TokenDocument | null;
   },
 ): Promise<void> {
+  const at = sql`${entry.now.toISOString()}::timestamptz`;
+  const ids = noticeIds();
   const logged = await queryRows<{ verifier_id: string }>(
     deps.db,
-    sql`insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
-        select ${entry.now.toISOString()}::timestamptz, ${entry.tokenId}, ${entry.accountId}, id, ${entry.outcome}, '{}', ${entry.counter},
-               ${entry.document ?? null}
-        from ${verifiers} where api_key_hash = ${entry.verifier.apiKeyHash} and status = 'active'
-        returning verifier_id`,
+    sql`with logged as (
+          insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
+          select ${at}, ${entry.tokenId}, ${entry.accountId}, id, ${entry.outcome}, '{}', ${entry.counter}, ${entry.document ?? null}
+          from ${verifiers} where api_key_hash = ${entry.verifier.apiKeyHash} and status = 'active'
+          returning seq, verifier_id, account_id
+        ), notice as (
+          ${scanNoticeDraft(sql`a.email`, sql`${ids.noticeId}`, sql`${ids.noticeKey}`, at)}
+          from logged join ${accounts} a on a.id = logged.account_id
+          where a.scan_notifications and a.status <> 'deleted'
+        )
+        select verifier_id from logged`,
   );
   if (logged.length === 0) throw new AppError('verifier_unauthorized');
 }
 
+/** Fresh outbox ids for a notice: made per attempt (two random draws), used only when the statement writes one. */
+const noticeIds = () => ({ noticeId: newId('msg'), noticeKey: `ikd-${randomSecret(18)}` });
+
+/**
+ * The INSERT … SELECT head of a per-scan notice draft, for a CTE whose FROM supplies `logged.seq` (the access-log row)
+ * and the holder's address. Subject and body are rendered later by the outbox worker (scan-notices.ts).
+ */
+const scanNoticeDraft = (to: SQL, id: SQL, key: SQL, at: SQL) =>
+  sql`insert into ${outbox} (id, idempotency_key, "to", subject, text, html, template, status, attempts, next_attempt_at, created_at, access_seq)
+      select ${id}, ${key}, ${to}, '', '', '', 'scan_notice', 'draft', 0, ${at}, ${at}, logged.seq`;
+
 /** The registry's data for the disclosed elements, and the stamped photo when 'photo' is one of them. */
 async function disclose(
-  deps: Pick<Deps, 'registry'>,
+  deps: Pick<Deps, 'registry' | 'photos'>,
   nik: string,
   elements: readonly KtpElement[],
-  stamp: { verifierName: string; at: Date },
+  stamp: { verifierName: string; at: Date; zone: IndonesianZone },
 ): Promise<{ resident: DisclosedResident; photo?: string }> {
   const wants = new Set(elements);
-  const [record, photo] = await Promise.all([
+  const [record, stamped] = await Promise.all([
     elements.some((e) => e !== 'nik' && e !== 'photo') ? deps.registry.findResident(nik) : null,
-    wants.has('photo') ? deps.registry.residentPhoto(nik) : null,
+    wants.has('photo') ? deps.photos.stamped(nik, () => deps.registry.residentPhoto(nik), stamp) : null,
   ]);
   const resident: DisclosedResident = {};
   for (const element of elements) {
@@ -220,7 +256,6 @@ async function disclose(
     if (element === 'nik') resident.nik = nik;
     else if (record) resident[element] = record[element as Exclude<KtpElement, 'nik' | 'photo'>] as never;
   }
-  const stamped = photo ? stampedPhotoDataUrl(photo, stamp) : null;
   return { resident, ...(stamped ? { photo: stamped } : {}) };
 }
 

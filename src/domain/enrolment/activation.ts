@@ -6,6 +6,7 @@ import { accounts, activations, devices, registrations } from '../../db/schema/i
 import { queryRows, type DbOrTx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { enqueueEmail } from '../../email/outbox.js';
+import { zoneOfProvince } from '../local-time.js';
 import type { EmailLang } from '../../email/templates.js';
 import { AppError } from '../../errors.js';
 import { appendAudit } from '../audit/audit.js';
@@ -39,7 +40,7 @@ export const activationLink = (publicBaseUrl: string, token: string) => `${publi
 export async function issueActivation(
   deps: Pick<Deps, 'config' | 'pepper'>,
   tx: DbOrTx,
-  input: { registration: { id: string; email: string; name: string; lang: EmailLang }; template: 'activation' | 'activation_resent'; now: Date },
+  input: { registration: { id: string; nik: string; email: string; name: string; lang: EmailLang }; template: 'activation' | 'activation_resent'; now: Date },
 ): Promise<{ activationId: string; expiresAt: Date }> {
   const token = newLinkToken();
   const code = randomDigits(6);
@@ -57,7 +58,7 @@ export async function issueActivation(
     to: input.registration.email,
     template: input.template,
     lang: input.registration.lang,
-    data: { name: input.registration.name, link: activationLink(deps.config.publicBaseUrl, token), code, expiresAt },
+    data: { name: input.registration.name, link: activationLink(deps.config.publicBaseUrl, token), code, expiresAt, zone: zoneOfProvince(input.registration.nik) },
     now: input.now,
   });
   return { activationId, expiresAt };
@@ -223,9 +224,9 @@ async function createOrMoveAccount(
   if (existing) {
     // The old address hears of it too: if someone else moved the IKD, its owner learns at once.
     const recipients = new Set([existing.email, reg.email]);
-    for (const to of recipients) await enqueueEmail(tx, { to, template: 'device_replaced', lang, data: { name: reg.name, at: now }, now });
+    for (const to of recipients) await enqueueEmail(tx, { to, template: 'device_replaced', lang, data: { name: reg.name, at: now, zone: zoneOfProvince(reg.nik) }, now });
   } else {
-    await enqueueEmail(tx, { to: reg.email, template: 'account_activated', lang, data: { name: reg.name, at: now }, now });
+    await enqueueEmail(tx, { to: reg.email, template: 'account_activated', lang, data: { name: reg.name, at: now, zone: zoneOfProvince(reg.nik) }, now });
   }
   return { accountId, replaced: Boolean(existing) };
 }

@@ -7,7 +7,7 @@ import { newId, randomSecret } from '../../crypto/secrets.js';
 import { verifyDeviceSignature } from '../../crypto/device.js';
 
 export const CHALLENGE_TTL_MS = 120_000;
-export type ChallengePurpose = 'login' | 'registration_qr';
+export type ChallengePurpose = 'login' | 'registration_qr' | 'pin_reset' | 'unlock';
 
 export async function createChallenge(deps: Pick<Deps, 'db' | 'clock'>, purpose: ChallengePurpose) {
   const now = deps.clock.now();

@@ -9,6 +9,7 @@ import type { RegistryResident } from '../../registry/port.js';
 import type { EmailLang } from '../../email/templates.js';
 import { parseNik } from './nik.js';
 import { enforceRateLimits } from '../limits/rate-limit.js';
+import { openVideoCall } from './registrant-video-call.js';
 
 export const REGISTRATION_TTL_MS = 7 * 24 * 3600_000;
 export const MAX_SELFIE_BYTES = 300 * 1024;
@@ -217,9 +218,24 @@ export async function findRegistration(deps: Pick<Deps, 'db'>, registrationId: s
   return row ?? null;
 }
 
-/** GET /v1/registrations/{id}: the status only. */
-export async function registrationStatus(deps: Deps, registrationId: string): Promise<{ status: RegistrationStatus }> {
-  const row = await findRegistration(deps, registrationId, deps.clock.now());
+/** A registry refusal is stored as "registry:<reason>" and decided by "system:registry"; anything else is an operator's. */
+const isOperatorRejection = (row: { decidedBy: string | null; rejectionReason: string | null }) =>
+  row.rejectionReason !== null && row.decidedBy !== null && !row.decidedBy.startsWith('system:');
+
+/**
+ * GET /v1/registrations/{id}: the status; `videoCallOpen: true` while an operator's video call for it is open (the
+ * room and phrase themselves only through the signed POST /v1/registrations/{id}/video-call); and, once an operator
+ * rejected it, the operator's reason (the same words the registrant was e-mailed). A registry refusal's reason is
+ * never told: it would say whether a NIK exists.
+ */
+export async function registrationStatus(
+  deps: Deps,
+  registrationId: string,
+): Promise<{ status: RegistrationStatus; videoCallOpen?: true; rejectionReason?: string }> {
+  const now = deps.clock.now();
+  const row = await findRegistration(deps, registrationId, now);
   if (!row) throw new AppError('not_found');
+  if (row.status === 'pending_verification' && (await openVideoCall(deps.db, row.id, now))) return { status: row.status, videoCallOpen: true };
+  if (row.status === 'rejected' && isOperatorRejection(row)) return { status: row.status, rejectionReason: row.rejectionReason! };
   return { status: row.status };
 }

@@ -1,4 +1,5 @@
 /** Operator verification (SOP steps 3–4) and account care: QR lookup, video calls, the decision, resends, suspension, unlock. */
+import { zoneOfProvince } from '../local-time.js';
 import { randomInt } from 'node:crypto';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { newId, randomSecret } from '../../crypto/secrets.js';
@@ -221,6 +222,16 @@ export async function decideRegistration(deps: Deps, input: DecisionInput): Prom
       now,
     );
     if (approve) await issueActivation(deps, tx, { registration: reg, template: 'activation', now });
+    // Unlike a suspension's note, a rejection's reason is written for the registrant: they must know what to fix.
+    else {
+      await enqueueEmail(tx, {
+        to: reg.email,
+        template: 'registration_rejected',
+        lang: reg.lang,
+        data: { name: reg.name, at: now, reason: reason!, zone: zoneOfProvince(reg.nik) },
+        now,
+      });
+    }
   });
   logger.info('registration decided', { registrationId: reg.id, status, operatorId: input.operator.id });
   return { status };
@@ -304,7 +315,7 @@ export async function suspendAccount(deps: Deps, input: { nik: string; reason: s
       const recipient = await accountRecipient(tx, account.id);
       if (recipient) {
         // The operator's reason stays in the audit log: a fraud note is not for whoever reads this mailbox.
-        await enqueueEmail(tx, { to: recipient.to, template: 'account_suspended', lang: recipient.lang, data: { name: recipient.name, at: now }, now });
+        await enqueueEmail(tx, { to: recipient.to, template: 'account_suspended', lang: recipient.lang, data: { name: recipient.name, at: now, zone: recipient.zone }, now });
       }
     }
     return { accountId: account.id, revoked };

@@ -1,9 +1,11 @@
 /** The resident's own account: profile, the KTP for display, changing the PIN and deleting the IKD. */
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { weakPinReason } from '../../crypto/pin-rules.js';
-import { accounts, residentSessions } from '../../db/schema/index.js';
+import { accounts, devices, holderBlocks, ktpTokens, lockLinks, outbox, registrations, residentSessions } from '../../db/schema/index.js';
+import type { DbOrTx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { enqueueEmail } from '../../email/outbox.js';
+import { zoneOfProvince } from '../local-time.js';
 import { accountRecipient } from '../../email/recipient.js';
 import { AppError } from '../../errors.js';
 import type { KtpFields } from '../../registry/port.js';
@@ -12,6 +14,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { ResidentPrincipal } from '../credential/login.js';
 import { judgePin } from '../credential/pin-attempts.js';
 import { enforceRateLimits } from '../limits/rate-limit.js';
+import { eraseHolderDataBalikan } from './data-balikan.js';
 
 /** PIN change and deletion judge a PIN (argon2): limited per account like QR issuance. */
 export const PIN_ACTION_RATE_LIMIT = { limit: 10, windowSeconds: 60 } as const;
@@ -46,6 +49,7 @@ export async function residentProfile(deps: Pick<Deps, 'db' | 'registry'>, resid
     email: maskEmail(account.email),
     phone: maskPhone(account.phone),
     activatedAt: account.activatedAt.toISOString(),
+    timeZone: zoneOfProvince(account.nik),
   };
 }
 
@@ -105,7 +109,7 @@ export async function changePin(deps: Deps, input: { resident: ResidentPrincipal
       );
     const recipient = await accountRecipient(tx, input.resident.accountId);
     if (recipient) {
-      await enqueueEmail(tx, { to: recipient.to, template: 'pin_changed', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now }, now });
+      await enqueueEmail(tx, { to: recipient.to, template: 'pin_changed', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now, zone: recipient.zone }, now });
     }
   });
   deps.logger.info('resident pin changed', { accountId: input.resident.accountId });
@@ -124,23 +128,53 @@ export async function deleteAccount(deps: Deps, input: { resident: ResidentPrinc
 
   const record = await deps.registry.findResident(input.resident.nik);
   await db.transaction(async (tx) => {
+    // Read before the erasure: the goodbye is the last message to this address.
+    const recipient = await accountRecipient(tx, accountId);
     const deleted = await tx
       .update(accounts)
       .set({ status: 'deleted', deletedAt: now, updatedAt: now })
-      .where(and(eq(accounts.id, accountId), eq(accounts.status, 'active')))
+      .where(and(eq(accounts.id, accountId), inArray(accounts.status, ['active', 'self_locked'])))
       .returning({ id: accounts.id });
     // A concurrent suspension or deletion won: nothing to delete here.
     if (deleted.length === 0) throw new AppError('unauthorized');
     const revoked = await revokeAccountAccess(tx, accountId, now);
+    const dataBalikanErased = await eraseHolderDataBalikan(tx, input.resident.nik);
+    await eraseHolderData(tx, { accountId, nik: input.resident.nik, email: recipient?.to ?? null });
     await appendAudit(
       tx,
-      { actorType: 'resident', actorId: accountId, action: 'account.delete', targetType: 'account', targetId: accountId, details: { revoked } },
+      {
+        actorType: 'resident',
+        actorId: accountId,
+        action: 'account.delete',
+        targetType: 'account',
+        targetId: accountId,
+        details: { revoked, dataBalikanErased },
+      },
       now,
     );
-    const recipient = await accountRecipient(tx, accountId);
     if (recipient) {
-      await enqueueEmail(tx, { to: recipient.to, template: 'account_deleted', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now }, now });
+      const { id } = await enqueueEmail(tx, { to: recipient.to, template: 'account_deleted', lang: recipient.lang, data: { name: recipient.name || (record?.name ?? ''), at: now, zone: recipient.zone }, now });
+      await tx.update(outbox).set({ eraseAfterSend: true }).where(eq(outbox.id, id));
     }
   });
   deps.logger.info('resident account deleted', { accountId });
+}
+
+/**
+ * Deletion deletes (API.md Part 2): e-mail, phone, PIN hash, selfies, device keys, sessions, QR tokens, lock links,
+ * blocks and every e-mail ever queued to the address go; the account row stays as the bare id (and NIK) that the
+ * access log and the audit log point at. The goodbye e-mail is queued after this and blanked once delivered.
+ */
+async function eraseHolderData(tx: DbOrTx, who: { accountId: string; nik: string; email: string | null }): Promise<void> {
+  await tx.update(accounts).set({ email: '', phone: '', pinHash: '' }).where(eq(accounts.id, who.accountId));
+  await tx
+    .update(registrations)
+    .set({ email: '', phone: '', selfie: null, selfieType: null, devicePublicKey: '' })
+    .where(or(eq(registrations.accountId, who.accountId), eq(registrations.nik, who.nik)));
+  await tx.delete(devices).where(eq(devices.accountId, who.accountId));
+  await tx.delete(residentSessions).where(eq(residentSessions.accountId, who.accountId));
+  await tx.delete(ktpTokens).where(eq(ktpTokens.accountId, who.accountId));
+  await tx.delete(lockLinks).where(eq(lockLinks.accountId, who.accountId));
+  await tx.delete(holderBlocks).where(eq(holderBlocks.accountId, who.accountId));
+  if (who.email) await tx.delete(outbox).where(eq(outbox.to, who.email));
 }

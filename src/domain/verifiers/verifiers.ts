@@ -11,6 +11,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { VerifierCredential } from '../credential/redemption.js';
 import { appendAudit, type AuditEntry } from '../audit/audit.js';
+import { isDataBalikanKind } from '../holder/data-balikan.js';
 
 /** A recognisable prefix lets secret scanners find leaked keys; 256 random bits follow. */
 export const VERIFIER_KEY_PREFIX = 'ikdv_';
@@ -20,6 +21,8 @@ export interface NewVerifier {
   allowedElements: readonly KtpElement[];
   /** The document types this counter may receive; default ['ktp']. */
   allowedDocuments?: readonly TokenDocument[];
+  /** The data-balikan kinds this institution may write back (snake_case); default none. */
+  dataBalikanKinds?: readonly string[];
   actor: { actorType: AuditEntry['actorType']; actorId: string };
 }
 
@@ -30,6 +33,11 @@ export async function createVerifier(deps: Pick<Deps, 'db' | 'clock' | 'logger'>
   const apiKey = `${VERIFIER_KEY_PREFIX}${randomSecret(32)}`;
   const allowedElements = KTP_ELEMENTS.filter((e) => input.allowedElements.includes(e));
   const allowedDocuments = TOKEN_DOCUMENTS.filter((d) => (input.allowedDocuments ?? ['ktp']).includes(d));
+  const dataBalikanKinds = [...new Set(input.dataBalikanKinds ?? [])].sort();
+  const badKind = dataBalikanKinds.find((k) => !isDataBalikanKind(k));
+  if (badKind !== undefined) {
+    throw new AppError('invalid_request', { errors: [{ path: 'dataBalikanKinds', message: `not a snake_case kind: ${badKind.slice(0, 60)}` }] });
+  }
   await deps.db.transaction(async (tx) => {
     await tx.insert(verifiers).values({
       id,
@@ -37,17 +45,18 @@ export async function createVerifier(deps: Pick<Deps, 'db' | 'clock' | 'logger'>
       apiKeyHash: sha256Hex(apiKey),
       allowedElements,
       allowedDocuments,
+      dataBalikanKinds,
       status: 'active',
       createdBy: input.actor.actorId,
       createdAt: now,
     });
     await appendAudit(
       tx,
-      { ...input.actor, action: 'verifier.create', targetType: 'verifier', targetId: id, details: { name: input.name, allowedElements, allowedDocuments } },
+      { ...input.actor, action: 'verifier.create', targetType: 'verifier', targetId: id, details: { name: input.name, allowedElements, allowedDocuments, dataBalikanKinds } },
       now,
     );
   });
-  deps.logger.info('verifier created', { verifierId: id, allowedElements, allowedDocuments });
+  deps.logger.info('verifier created', { verifierId: id, allowedElements, allowedDocuments, dataBalikanKinds });
   return { id, apiKey };
 }
 
@@ -76,11 +85,17 @@ export async function listVerifiers(deps: Pick<Deps, 'db'>): Promise<VerifierSum
 }
 
 /** The active verifier holding this key, or null: GET /v1/verifier/me. */
-export type VerifierSelf = Pick<VerifierSummary, 'id' | 'name' | 'allowedElements'> & { allowedDocuments: string[] };
+export type VerifierSelf = Pick<VerifierSummary, 'id' | 'name' | 'allowedElements'> & { allowedDocuments: string[]; dataBalikanKinds: string[] };
 
 export async function findVerifierByKey(deps: Pick<Deps, 'db'>, credential: VerifierCredential): Promise<VerifierSelf | null> {
   const [row] = await deps.db
-    .select({ id: verifiers.id, name: verifiers.name, allowedElements: verifiers.allowedElements, allowedDocuments: verifiers.allowedDocuments })
+    .select({
+      id: verifiers.id,
+      name: verifiers.name,
+      allowedElements: verifiers.allowedElements,
+      allowedDocuments: verifiers.allowedDocuments,
+      dataBalikanKinds: verifiers.dataBalikanKinds,
+    })
     .from(verifiers)
     .where(and(eq(verifiers.apiKeyHash, credential.apiKeyHash), eq(verifiers.status, 'active')));
   return row ? (row as VerifierSelf) : null;

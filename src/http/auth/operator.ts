@@ -36,6 +36,16 @@ export function requireOperator(...roles: OperatorRole[]): MiddlewareHandler<App
   };
 }
 
+/**
+ * For pages (GET only): the operator of the console session cookie, or null without a live one. The page itself
+ * answers 401/403 as HTML instead of problem+json.
+ */
+export async function pageOperator(c: Context<AppEnv>): Promise<OperatorPrincipal | null> {
+  const token = getCookie(c, OPERATOR_COOKIE, 'host');
+  if (!token) return null;
+  return authenticateOperatorSession(c.get('deps'), token);
+}
+
 /** The operator requireOperator let through; for handlers behind it. */
 export function currentOperator(c: Context<AppEnv>): OperatorPrincipal {
   const operator = c.get('operator');

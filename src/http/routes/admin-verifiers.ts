@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { KTP_ELEMENTS, TOKEN_DOCUMENTS } from '../../crypto/token-codec.js';
+import { DATA_BALIKAN_KIND, DATA_BALIKAN_KIND_MAX } from '../../domain/holder/data-balikan.js';
 import { createVerifier, listVerifiers, revokeVerifier, rotateVerifierKey } from '../../domain/verifiers/verifiers.js';
 import { currentOperator, requireOperator } from '../auth/operator.js';
 import type { AppEnv } from '../context.js';
@@ -12,6 +13,11 @@ const newVerifierSchema = z.object({
   name: z.string().trim().min(1).max(200),
   allowedElements: z.array(z.enum(KTP_ELEMENTS)).min(1).max(KTP_ELEMENTS.length),
   allowedDocuments: z.array(z.enum(TOKEN_DOCUMENTS)).min(1).max(TOKEN_DOCUMENTS.length).optional().describe('default ["ktp"]'),
+  dataBalikanKinds: z
+    .array(z.string().max(DATA_BALIKAN_KIND_MAX).regex(DATA_BALIKAN_KIND, 'a kind is snake_case, e.g. bpjs_kesehatan'))
+    .max(50)
+    .optional()
+    .describe('data-balikan kinds this institution may write back; default none'),
 });
 
 const verifierIdParam = z.object({ id: z.string().min(1).max(64) });

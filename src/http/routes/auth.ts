@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { loginResident, logoutResident } from '../../domain/credential/login.js';
+import { unlockOwnAccount } from '../../domain/holder/kunci.js';
 import { currentResident, requireResident } from '../auth/resident.js';
 import { clientIp } from '../client.js';
 import type { AppEnv } from '../context.js';
@@ -30,10 +31,22 @@ export function authRoutes() {
       summary: 'PIN login, signed by the device key (challenge purpose "login")',
       tags: ['resident'],
       responses: { 200: { description: 'Logged in', schema: sessionSchema } },
-      errors: ['login_failed', 'account_locked', 'account_suspended', 'rate_limited'],
+      errors: ['login_failed', 'device_replaced', 'account_locked', 'account_suspended', 'account_self_locked', 'rate_limited'],
     }),
     jsonBody(loginSchema),
     async (c) => c.json(await loginResident(c.get('deps'), { ...c.req.valid('json'), ip: clientIp(c) })),
+  );
+
+  app.post(
+    '/v1/auth/unlock',
+    describeRoute({
+      summary: 'Buka kunci: lifts the holder’s own lock with the enrolled device (challenge purpose "unlock") and the PIN',
+      tags: ['resident'],
+      responses: { 200: { description: 'Unlocked', schema: z.object({ status: z.literal('active') }) } },
+      errors: ['login_failed', 'account_locked', 'account_suspended', 'rate_limited'],
+    }),
+    jsonBody(loginSchema),
+    async (c) => c.json(await unlockOwnAccount(c.get('deps'), { ...c.req.valid('json'), ip: clientIp(c) })),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 /** Development mode only: the dev mailbox, every e-mail the outbox would have sent (404 in any other mode). */
-import { desc } from 'drizzle-orm';
+import { desc, ne } from 'drizzle-orm';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { outbox } from '../../db/schema/index.js';
@@ -25,6 +25,8 @@ async function mailbox(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
     .get('deps')
     .db.select({ id: outbox.id, to: outbox.to, subject: outbox.subject, text: outbox.text, html: outbox.html, createdAt: outbox.createdAt })
     .from(outbox)
+    // A per-scan notice draft is not an e-mail yet: the worker renders it within its next round.
+    .where(ne(outbox.status, 'draft'))
     .orderBy(desc(outbox.seq))
     .limit(MAILBOX_LIMIT);
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));

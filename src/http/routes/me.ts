@@ -6,8 +6,13 @@ import { listAccessHistory } from '../../domain/credential/access-history.js';
 import { issueKtpToken } from '../../domain/credential/ktp-token.js';
 import { readKtpQrStatus } from '../../domain/credential/qr-status.js';
 import { changePin, deleteAccount, residentKtp, residentProfile } from '../../domain/holder/resident.js';
+import { lockOwnAccount } from '../../domain/holder/kunci.js';
+import { listDataUsers, setDataUserBlocked } from '../../domain/holder/data-users.js';
+import { readPreferences, updatePreferences } from '../../domain/holder/preferences.js';
+import { exportHolderData } from '../../domain/holder/export.js';
 import { currentResident, currentResidentToken, requireResident, requireResidentToken } from '../auth/resident.js';
 import type { AppEnv } from '../context.js';
+import { AppError } from '../../errors.js';
 import { describeRoute } from '../openapi.js';
 import { jsonBody, queryParams } from '../validate.js';
 
@@ -20,6 +25,7 @@ const profileSchema = z.object({
   email: z.string().describe('masked, e.g. b***i@gmail.com'),
   phone: z.string().describe('masked, e.g. +628*******890'),
   activatedAt: z.string(),
+  timeZone: z.enum(['WIB', 'WITA', 'WIT']).describe('the holder’s Indonesian time zone (from the NIK’s province), for showing times'),
 });
 
 const addressSchema = z.object({
@@ -66,13 +72,25 @@ const historySchema = z.object({
     z.object({
       at: z.string(),
       verifier: z.object({ id: z.string(), name: z.string() }),
-      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose']),
+      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written', 'refused']),
       elements: z.array(z.string()),
       document: z.string().optional().describe('the document of a document QR'),
       counter: z.string().optional().describe('the desk that scanned it ("Loket 3"), as the counter sent it to POST /v1/verify'),
+      data: z
+        .object({ kind: z.string(), action: z.enum(['written', 'deleted']) })
+        .optional()
+        .describe('data_written only: the data-balikan record the institution wrote or deleted'),
     }),
   ),
   nextCursor: z.string().nullable(),
+});
+
+const dataUserSchema = z.object({
+  verifier: z.object({ id: z.string(), name: z.string() }),
+  firstAccessAt: z.string().nullable(),
+  lastAccessAt: z.string().nullable(),
+  verifications: z.number().int(),
+  blocked: z.boolean(),
 });
 
 const qrStatusSchema = z.object({
@@ -156,6 +174,88 @@ export function meRoutes() {
     async (c) => c.json(await listAccessHistory(c.get('deps'), { resident: currentResident(c), cursor: c.req.valid('query').cursor })),
   );
 
+  const preferencesSchema = z.object({ scanNotifications: z.boolean().describe('e-mail the holder on every scan of their QR') });
+
+  app.get(
+    '/v1/me/preferences',
+    describeRoute({
+      summary: 'The holder’s preferences (per-scan e-mail on or off)',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Preferences', schema: preferencesSchema } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => c.json(await readPreferences(c.get('deps'), currentResident(c))),
+  );
+
+  app.put(
+    '/v1/me/preferences',
+    describeRoute({
+      summary: 'Sets the holder’s preferences; scanNotifications false stops the per-scan e-mail',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Preferences', schema: preferencesSchema } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    jsonBody(preferencesSchema),
+    async (c) => c.json(await updatePreferences(c.get('deps'), { resident: currentResident(c), ...c.req.valid('json') })),
+  );
+
+  app.get(
+    '/v1/me/export',
+    describeRoute({
+      summary: 'Unduh data saya: everything held about the holder, as a JSON download',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'JSON attachment', schema: z.record(z.string(), z.unknown()) } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => {
+      const data = await exportHolderData(c.get('deps'), currentResident(c));
+      return c.body(JSON.stringify(data, null, 2), 200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Disposition': `attachment; filename="ikd-data-${data.exportedAt.slice(0, 10)}.json"`,
+        'Cache-Control': 'no-store',
+      });
+    },
+  );
+
+  app.get(
+    '/v1/me/data-users',
+    describeRoute({
+      summary: 'Siapa yang melihat data saya: every institution that scanned the holder, with its block state',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Data users', schema: z.object({ items: z.array(dataUserSchema) }) } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => c.json(await listDataUsers(c.get('deps'), currentResident(c))),
+  );
+
+  app.put(
+    '/v1/me/data-users/:verifierId',
+    describeRoute({
+      summary: 'Blocks or unblocks an institution: a blocked one’s scans answer 403 holder_refused (token not consumed)',
+      tags: ['resident'],
+      security: 'resident',
+      responses: {
+        200: { description: 'Set', schema: z.object({ verifier: z.object({ id: z.string(), name: z.string() }), blocked: z.boolean() }) },
+      },
+      errors: ['unauthorized', 'not_found'],
+    }),
+    requireResident(),
+    jsonBody(z.object({ blocked: z.boolean() })),
+    async (c) => {
+      const verifierId = c.req.param('verifierId');
+      if (verifierId.length > 100) throw new AppError('not_found');
+      return c.json(await setDataUserBlocked(c.get('deps'), { resident: currentResident(c), verifierId, blocked: c.req.valid('json').blocked }));
+    },
+  );
+
   app.put(
     '/v1/me/pin',
     describeRoute({
@@ -171,6 +271,19 @@ export function meRoutes() {
       await changePin(c.get('deps'), { resident: currentResident(c), ...c.req.valid('json') });
       return c.body(null, 204);
     },
+  );
+
+  app.post(
+    '/v1/me/lock',
+    describeRoute({
+      summary: 'Kunci: locks the IKD (sessions end, live QR tokens revoked) until POST /v1/auth/unlock',
+      tags: ['resident'],
+      security: 'resident',
+      responses: { 200: { description: 'Locked', schema: z.object({ status: z.literal('self_locked') }) } },
+      errors: ['unauthorized'],
+    }),
+    requireResident(),
+    async (c) => c.json(await lockOwnAccount(c.get('deps'), currentResident(c))),
   );
 
   app.delete(

@@ -1,6 +1,7 @@
 /** Operator console sign-in: login with password + TOTP, logout, and who am I. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { zoneOfProvince } from '../../domain/local-time.js';
 import { loginOperator, logoutOperator, OPERATOR_ROLES, SESSION_IDLE_MS } from '../../domain/operators/operators.js';
 import { clearSessionCookie, currentOperator, requireOperator, setSessionCookie, wantsSessionCookie } from '../auth/operator.js';
 import { clientIp } from '../client.js';
@@ -19,6 +20,7 @@ const operatorSchema = z.object({
   name: z.string(),
   role: z.enum(OPERATOR_ROLES),
   officeCode: z.string(),
+  timeZone: z.enum(['WIB', 'WITA', 'WIT']).describe('the office’s Indonesian time zone (from its province), for showing times'),
 });
 
 const loginResponseSchema = z.object({
@@ -51,7 +53,7 @@ export function operatorAuthRoutes() {
         token: login.token,
         expiresAt: login.expiresAt.toISOString(),
         idleTimeoutSeconds: SESSION_IDLE_MS / 1000,
-        operator: login.operator,
+        operator: { ...login.operator, timeZone: zoneOfProvince(login.operator.officeCode) },
       });
     },
   );
@@ -85,7 +87,7 @@ export function operatorAuthRoutes() {
     requireOperator(),
     (c) => {
       const { id, name, role, officeCode } = currentOperator(c);
-      return c.json({ id, name, role, officeCode });
+      return c.json({ id, name, role, officeCode, timeZone: zoneOfProvince(officeCode) });
     },
   );
 

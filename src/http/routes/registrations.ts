@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createChallenge } from '../../domain/enrolment/challenges.js';
 import { enforceRateLimits } from '../../domain/limits/rate-limit.js';
 import { issueRegistrationQr } from '../../domain/enrolment/registration-qr.js';
+import { readRegistrantVideoCall } from '../../domain/enrolment/registrant-video-call.js';
 import { registerResident, registrationStatus } from '../../domain/enrolment/registration.js';
 import { clientIp } from '../client.js';
 import type { AppEnv } from '../context.js';
@@ -24,11 +25,12 @@ const registrationBody = z.object({
 
 const statusEnum = z.enum(['pending_verification', 'awaiting_activation', 'active', 'rejected', 'expired']);
 const registrationCreated = z.object({ registrationId: z.string(), status: z.literal('pending_verification'), expiresAt: z.string() });
-const challengeBody = z.object({ purpose: z.enum(['login', 'registration_qr']) });
+const challengeBody = z.object({ purpose: z.enum(['login', 'registration_qr', 'pin_reset', 'unlock']) });
 const challengeCreated = z.object({ challengeId: z.string(), nonce: z.string(), expiresAt: z.string() });
 const idParam = z.object({ id: z.string().min(1).max(64) });
 const qrBody = z.object({ challengeId: z.string().min(1).max(64), signature: z.string().min(1).max(128) });
 const qrCreated = z.object({ qr: z.string(), svg: z.string(), expiresAt: z.string() });
+const videoCallRead = z.object({ roomUrl: z.string(), livenessPhrase: z.string().describe('the words the registrant says on the call'), expiresAt: z.string() });
 
 /** Challenges are cheap but each is a row: a generous per-IP ceiling keeps a flood out of the table. */
 const CHALLENGE_LIMIT = { limit: 600, windowSeconds: 60 };
@@ -87,13 +89,39 @@ export function registrationRoutes() {
     },
   );
 
+  app.post(
+    '/v1/registrations/:id/video-call',
+    describeRoute({
+      summary: 'The open video call of a registration (room link, liveness phrase), for a request signed with the registered device key',
+      tags: ['registration'],
+      security: 'none',
+      responses: { 200: { description: 'The open call', schema: videoCallRead } },
+      errors: ['signature_invalid', 'not_found', 'registration_not_pending'],
+    }),
+    pathParams(idParam),
+    jsonBody(qrBody),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await readRegistrantVideoCall(c.get('deps'), { registrationId: id, ...c.req.valid('json') }));
+    },
+  );
+
   app.get(
     '/v1/registrations/:id',
     describeRoute({
       summary: 'The status of a registration',
       tags: ['registration'],
       security: 'none',
-      responses: { 200: { description: 'Status', schema: z.object({ status: statusEnum }) } },
+      responses: {
+        200: {
+          description: 'Status',
+          schema: z.object({
+            status: statusEnum,
+            videoCallOpen: z.literal(true).optional().describe('present while an operator’s video call for it is open: fetch it with POST …/video-call'),
+            rejectionReason: z.string().optional().describe("only when an operator rejected it: the operator's reason, as e-mailed to the registrant"),
+          }),
+        },
+      },
       errors: ['not_found'],
     }),
     pathParams(idParam),

@@ -23,7 +23,7 @@ const verificationSchema = z.object({
     .optional()
     .describe('only for a document QR (token version 2); the document as printed'),
   resident: z.record(z.string(), z.unknown()).describe('the elements both the token and this verifier allow'),
-  photo: z.string().optional().describe('PNG data URL ≤ 160 px, the verifier name and the time burned in'),
+  photo: z.string().optional().describe('JPEG data URL (data:image/jpeg;base64,…), longer side ≤ 160 px, the verifier name and the time burned in; PNG on a Workers deployment'),
 });
 
 export function verifyRoutes() {
@@ -34,11 +34,11 @@ export function verifyRoutes() {
     describeRoute({
       summary: 'Redeems a KTP or document QR token (single use); every attempt is written to the holder’s access log',
       description:
-        'A document this verifier may not receive is 403 document_not_allowed, a KTP token without any element this verifier may see 403 nothing_to_disclose; neither consumes the token.',
+        'A document this verifier may not receive is 403 document_not_allowed, a KTP token without any element this verifier may see 403 nothing_to_disclose, a verifier the holder blocked 403 holder_refused; none consumes the token.',
       tags: ['verifier'],
       security: 'verifier',
       responses: { 200: { description: 'Verified', schema: verificationSchema } },
-      errors: ['verifier_unauthorized', 'token_invalid', 'token_expired', 'token_already_used', 'token_revoked', 'account_inactive', 'document_not_allowed', 'nothing_to_disclose'],
+      errors: ['verifier_unauthorized', 'token_invalid', 'token_expired', 'token_already_used', 'token_revoked', 'account_inactive', 'holder_refused', 'document_not_allowed', 'nothing_to_disclose'],
     }),
     requireVerifierKey(),
     jsonBody(verifySchema),
@@ -62,6 +62,7 @@ export function verifyRoutes() {
             name: z.string(),
             allowedElements: z.array(z.enum(KTP_ELEMENTS)),
             allowedDocuments: z.array(z.string()),
+            dataBalikanKinds: z.array(z.string()).describe('the data-balikan kinds this key may write'),
           }),
         },
       },

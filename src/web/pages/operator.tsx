@@ -38,6 +38,9 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
       <section id="view-op-console" class="view" aria-labelledby="op-verify-heading" hidden>
         <div class="console-bar">
           <p id="op-who"></p>
+          <a class="button link" id="op-stats-link" href="/operator/stats" hidden>
+            {t('stats.area')}
+          </a>
           <button type="button" class="button link" id="op-logout">
             {t('common.logout')}
           </button>
@@ -123,13 +126,15 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
             <fieldset class="field">
               <legend>{t('op.checks')}</legend>
               <div class="check">
-                <input type="checkbox" id="op-ktp-sighted" name="ktpElSighted" />
+                <input type="checkbox" id="op-ktp-sighted" name="ktpElSighted" aria-describedby="op-ktp-sighted-error" />
                 <label for="op-ktp-sighted">{t('op.ktpElSighted')}</label>
               </div>
+              <p class="field-error" id="op-ktp-sighted-error" hidden></p>
               <div class="check">
-                <input type="checkbox" id="op-consent" name="consentRecorded" />
+                <input type="checkbox" id="op-consent" name="consentRecorded" aria-describedby="op-consent-error" />
                 <label for="op-consent">{t('op.consent')}</label>
               </div>
+              <p class="field-error" id="op-consent-error" hidden></p>
             </fieldset>
             <fieldset class="field" aria-describedby="op-face-error">
               <legend>{t('op.faceMatch')}</legend>
@@ -143,7 +148,20 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
               </div>
               <p class="field-error" id="op-face-error" hidden></p>
             </fieldset>
-            <Field id="op-reason" name="reason" label={t('op.reason')} hint={t('op.reasonHint')} textarea rows={2} t={t} />
+            {/* Required only for a rejection: the visible marker says so, and the console sets aria-required while rejecting. */}
+            <div class="field" id="op-reason-field">
+              <label for="op-reason">
+                {t('op.reason')}{' '}
+                <span class="required-marker" id="op-reason-marker">
+                  ({t('op.reasonRequiredMarker')})
+                </span>
+              </label>
+              <p class="hint" id="op-reason-hint">
+                {t('op.reasonHint')}
+              </p>
+              <textarea id="op-reason" name="reason" rows={2} maxlength={500} spellcheck={false} aria-required="false" aria-describedby="op-reason-hint op-reason-error"></textarea>
+              <p class="field-error" id="op-reason-error" hidden></p>
+            </div>
             <div class="actions">
               <button type="submit" class="button primary" name="decision" value="approve" id="op-approve">
                 {t('op.approve')}

@@ -12,7 +12,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'counter.', 'pin.', 'delete.', 'logout.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -65,6 +65,11 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           </button>
           <Status id="register-status" />
         </form>
+        <p class="aside">
+          <button type="button" class="button link" id="register-forgot" data-pin-reset>
+            {t('reset.link')}
+          </button>
+        </p>
       </section>
 
       <section id="view-regqr" class="view card" aria-labelledby="regqr-heading" hidden>
@@ -78,6 +83,19 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
         <p class="badge" id="regqr-state" role="status" aria-live="polite">
           {t('regqr.waiting')}
         </p>
+        <div id="regqr-video" class="video-box" role="region" aria-labelledby="regqr-video-heading" hidden>
+          <h2 id="regqr-video-heading">{t('regqr.video.heading')}</h2>
+          <p>{t('regqr.video.lead')}</p>
+          <p>
+            <a id="regqr-video-room" class="button primary" href="#" target="_blank" rel="noopener noreferrer">
+              {t('regqr.video.join')}
+            </a>
+          </p>
+          <p class="hint" id="regqr-video-url"></p>
+          <p>{t('regqr.video.phrase')}</p>
+          <p class="phrase" id="regqr-video-phrase"></p>
+        </div>
+        <p class="notice error" id="regqr-reason" hidden></p>
         <details class="code-text">
           <summary>{t('regqr.textLabel')}</summary>
           <label class="visually-hidden" for="regqr-text">
@@ -99,6 +117,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
             {t('reg.toLogin')}
           </button>
         </div>
+        <Status id="regqr-refresh-status" />
       </section>
 
       <section id="view-login" class="view card" aria-labelledby="login-heading" hidden>
@@ -115,8 +134,51 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <Status id="login-status" />
         </form>
         <p class="aside">
+          <button type="button" class="button link" id="login-forgot" data-pin-reset>
+            {t('reset.link')}
+          </button>
           <button type="button" class="button link" id="login-register">
             {t('login.newDevice')}
+          </button>
+        </p>
+      </section>
+
+      <section id="view-pin-reset" class="view card" aria-labelledby="reset-heading" hidden>
+        <h1 id="reset-heading" tabindex={-1}>
+          {t('reset.heading')}
+        </h1>
+        <p>{t('reset.lead')}</p>
+        <form id="reset-request-form" novalidate>
+          <h2>{t('reset.step1')}</h2>
+          <Field id="reset-nik" name="nik" label={t('login.nik')} inputmode="numeric" pattern="[0-9]{16}" maxlength={16} autocomplete="username" required t={t} />
+          <button type="submit" class="button primary">
+            {t('reset.request')}
+          </button>
+          <Status id="reset-request-status" />
+        </form>
+        <form id="reset-confirm-form" novalidate hidden>
+          <h2>{t('reset.step2')}</h2>
+          <Field id="reset-code" name="code" label={t('reset.code')} hint={t('reset.codeHint')} inputmode="numeric" pattern="[0-9]{6}" maxlength={6} minlength={6} autocomplete="one-time-code" required t={t} />
+          <PinField id="reset-new" name="newPin" label={t('pin.new')} hint={t('pin.rules')} autocomplete="new-password" t={t} />
+          <PinField id="reset-again" name="newPinAgain" label={t('pin.again')} autocomplete="new-password" t={t} />
+          <button type="submit" class="button primary">
+            {t('pin.submit')}
+          </button>
+          <button type="button" class="button link" id="reset-again-request">
+            {t('reset.newCode')}
+          </button>
+          <Status id="reset-confirm-status" />
+        </form>
+        <div class="notice info" id="reset-nodevice">
+          <h2>{t('reset.noDevice.heading')}</h2>
+          <p>{t('reset.noDevice.text')}</p>
+          <button type="button" class="button secondary" id="reset-register">
+            {t('login.newDevice')}
+          </button>
+        </div>
+        <p class="aside">
+          <button type="button" class="button link" id="reset-back">
+            {t('reset.back')}
           </button>
         </p>
       </section>
@@ -145,6 +207,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           </button>
           <button type="button" data-tab="documents" aria-controls="tab-documents">
             {t('home.tab.documents')}
+          </button>
+          <button type="button" data-tab="databalikan" aria-controls="tab-databalikan">
+            {t('home.tab.dataBalikan')}
           </button>
           <button type="button" data-tab="history" aria-controls="tab-history">
             {t('home.tab.history')}
@@ -188,6 +253,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
             </details>
             <button type="submit" class="button primary">
               {t('qr.submit')}
+            </button>
+            <button type="button" class="button link" data-pin-reset>
+              {t('reset.link')}
             </button>
             <Status id="qr-status" />
           </form>
@@ -284,6 +352,23 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <Status id="documents-status" />
         </section>
 
+        <section id="tab-databalikan" class="tab card" aria-labelledby="databalikan-heading" hidden>
+          <div class="home-head">
+            <h2 id="databalikan-heading" tabindex={-1}>
+              {t('balikan.heading')}
+            </h2>
+            <button type="button" class="button link" id="databalikan-refresh">
+              {t('balikan.refresh')}
+            </button>
+          </div>
+          <p>{t('balikan.lead')}</p>
+          <div id="databalikan-list" class="balikan-list" aria-busy="true" aria-live="polite"></div>
+          <p id="databalikan-empty" class="notice" hidden>
+            {t('balikan.empty')}
+          </p>
+          <Status id="databalikan-status" />
+        </section>
+
         <section id="tab-history" class="tab card" aria-labelledby="history-heading" hidden>
           <div class="home-head">
             <h2 id="history-heading" tabindex={-1}>
@@ -316,6 +401,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
               <PinField id="pin-again" name="newPinAgain" label={t('pin.again')} autocomplete="new-password" t={t} />
               <button type="submit" class="button primary">
                 {t('pin.submit')}
+              </button>
+              <button type="button" class="button link" data-pin-reset>
+                {t('reset.link')}
               </button>
               <Status id="pin-status" />
             </form>

@@ -29,12 +29,14 @@ if (form) {
       const result = await api('POST', '/v1/activations', { token: form.elements.t.value, code, newPin });
       if (!result.ok) {
         const { code: problem } = result.problem;
+        // An error is shown once: beside the field it is about, else in the status line.
         if (problem === 'weak_pin') {
           fieldError(form.elements.newPin, problemMessage(result.problem));
-          form.elements.newPin.focus();
-        } else if (problem === 'activation_invalid') {
+          return form.elements.newPin.focus();
+        }
+        if (problem === 'activation_invalid') {
           fieldError(form.elements.code, problemMessage(result.problem));
-          form.elements.code.focus();
+          return form.elements.code.focus();
         }
         return say('activate-status', problemMessage(result.problem, result.headers), 'error');
       }

@@ -159,7 +159,8 @@ async function submitDocumentQr(authed, event) {
     form.elements.pin.value = '';
     if (result.ended) return;
     if (!result.ok) {
-      if (result.problem.code === 'pin_invalid') fieldError(form.elements.pin, problemMessage(result.problem));
+      // Once: beside the PIN when the PIN is what is wrong, else in the status line.
+      if (result.problem.code === 'pin_invalid') return fieldError(form.elements.pin, problemMessage(result.problem)), form.elements.pin.focus();
       return say('document-qr-status', problemMessage(result.problem, result.headers), 'error');
     }
     showDocumentQr(result.data, requested);

@@ -20,19 +20,23 @@ export function t(key, vars) {
 /**
  * Calls the API with JSON. Resolves to { ok, status, data, problem, headers }; never throws: a network failure
  * is a problem with code "network". Authentication is a Bearer token the caller passes (kept in memory or
- * sessionStorage, never in a cookie), so no request of these pages can be forged cross-site.
+ * sessionStorage); cookies go out only with `consoleCookie` (operator login and logout, which carry the console
+ * header), so no request of these pages can be forged cross-site.
  */
-export async function api(method, path, body, { token, signal } = {}) {
+export async function api(method, path, body, { token, signal, consoleCookie = false } = {}) {
   const headers = { Accept: 'application/json, application/problem+json', 'Accept-Language': lang };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
+  // The operator console's login and logout also set and clear the session cookie, for the pages that are plain
+  // links (the monitoring dashboard, its CSV): the console header asks for it and is the cookie's CSRF proof.
+  if (consoleCookie) headers['X-Requested-With'] = 'ikd-console';
   let res;
   try {
     res = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
+      credentials: consoleCookie ? 'same-origin' : 'omit',
       cache: 'no-store',
       signal,
     });
@@ -156,12 +160,28 @@ export function fromBase64url(text) {
 /** An SVG string as an <img> source: the markup is never parsed into the page. */
 export const svgDataUrl = (svg) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 
-/** Date/time for people, in the page's language and the device's time zone. */
-export function formatDateTime(iso) {
+/* Times people read are Indonesian local time with the zone's name: the holder's zone (GET /v1/me) in /app, the
+   office's (GET /v1/operator/me) in the console; the device's own zone only until the page knows which. */
+const ZONE_IANA = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' };
+let readerZone = null;
+
+/** Sets the zone ("WIB", "WITA" or "WIT") every later formatDateTime / formatClock uses; anything else is ignored. */
+export function setReaderZone(zone) {
+  if (Object.hasOwn(ZONE_IANA, zone)) readerZone = zone;
+}
+
+function formatIn(iso, options) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso ?? '');
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { ...options, ...(readerZone ? { timeZone: ZONE_IANA[readerZone] } : {}) }).format(d);
+  return readerZone ? `${text} ${readerZone}` : text;
 }
+
+/** Date and time for people ("2 Des 2026, 14.05 WITA"), in the page's language and the reader's zone. */
+export const formatDateTime = (iso) => formatIn(iso, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The time of day alone ("14.05 WIB"). */
+export const formatClock = (iso) => formatIn(iso, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 export function formatDate(isoDate) {
   const d = new Date(`${String(isoDate).slice(0, 10)}T00:00:00Z`);

@@ -1,7 +1,9 @@
 /**
  * The operator console (/operator): password + TOTP login, registration QR by camera or paste, selfie beside the
  * KTP-el photo with the SIAK record, the recorded checks and the decision, video-call sessions, suspension.
- * The session token lives in sessionStorage and goes out as a Bearer header: no cookie, so no CSRF.
+ * The session token lives in sessionStorage and goes out as a Bearer header. Login also sets the HttpOnly,
+ * SameSite=Strict session cookie for the pages that are plain links (the monitoring dashboard and its CSV, GET
+ * only); the API calls here never send it, and a cookie request with an unsafe method needs the console header.
  */
 import {
   api,
@@ -15,6 +17,7 @@ import {
   formatDateTime,
   problemMessage,
   say,
+  setReaderZone,
   showFieldProblems,
   showView,
   t,
@@ -57,7 +60,10 @@ function showLogin() {
 }
 
 function showConsole(operator) {
-  $('op-who').textContent = t('op.signedIn', { name: operator.name, role: operator.role, office: operator.officeCode });
+  setReaderZone(operator.timeZone);
+  $('op-who').textContent = t('op.signedIn', { name: operator.name, role: label('op.role', operator.role), office: operator.officeCode });
+  // The monitoring dashboard is for supervisors and admins (the server checks the role again).
+  $('op-stats-link').hidden = !['supervisor', 'admin'].includes(operator.role);
   showView(VIEWS, 'view-op-console');
 }
 
@@ -77,7 +83,7 @@ async function submitLogin(event) {
   if (!/^[0-9]{6}$/.test(body.otp)) missing.push('otp');
   if (missing.length) return showFieldProblems(form, { errors: missing.map((path) => ({ path })) });
   await busy(form, async () => {
-    const result = await api('POST', '/v1/operator/login', body);
+    const result = await api('POST', '/v1/operator/login', body, { consoleCookie: true });
     form.elements.password.value = '';
     form.elements.otp.value = '';
     if (!result.ok) {
@@ -94,7 +100,7 @@ async function submitLogin(event) {
 
 async function logout() {
   const session = readSession();
-  if (session) await api('POST', '/v1/operator/logout', undefined, { token: session.token });
+  if (session) await api('POST', '/v1/operator/logout', undefined, { token: session.token, consoleCookie: true });
   sessionStorage.removeItem(SESSION_KEY);
   resetCase();
   showLogin();
@@ -116,7 +122,11 @@ async function submitLookup(event) {
     const result = await authed('POST', '/v1/operator/registrations/lookup', { qr });
     if (result.ended) return;
     if (!result.ok) {
-      fieldError(form.elements.qr, problemMessage(result.problem));
+      // Once: beside the code when the code is what is wrong, else in the status line.
+      if (['qr_invalid', 'qr_expired', 'invalid_request', 'not_found'].includes(result.problem.code)) {
+        fieldError(form.elements.qr, problemMessage(result.problem));
+        return form.elements.qr.focus();
+      }
       return say('op-lookup-status', problemMessage(result.problem, result.headers), 'error');
     }
     showCase(result.data);
@@ -128,6 +138,7 @@ function resetCase() {
   videoCall = null;
   $('op-case').hidden = true;
   $('op-decision-form').reset();
+  markReasonRequired(false);
   clearFieldErrors($('op-decision-form'));
   clear('op-decision-status');
   clear('op-video-status');
@@ -161,7 +172,7 @@ function showCase(data) {
     [t('op.email'), reg.email],
     [t('op.phone'), reg.phone],
     ...(reg.rejectionReason ? [[t('op.reason'), reg.rejectionReason]] : []),
-    ...(account ? [[t('op.account'), `${account.status}${account.suspendedReason ? ` — ${account.suspendedReason}` : ''}`]] : []),
+    ...(account ? [[t('op.account'), `${label('op.accountStatus', account.status)}${account.suspendedReason ? ` — ${account.suspendedReason}` : ''}`]] : []),
   ]);
 
   const pending = reg.status === 'pending_verification';
@@ -209,6 +220,14 @@ async function startVideoCall() {
 
 /* ---------- decision ---------- */
 
+/** The reason is required for a rejection only: announced as required while the operator is about to reject. */
+function markReasonRequired(rejecting) {
+  const reason = $('op-reason');
+  reason.setAttribute('aria-required', rejecting ? 'true' : 'false');
+  reason.required = rejecting;
+  $('op-reason-field').classList.toggle('rejecting', rejecting);
+}
+
 async function submitDecision(event) {
   event.preventDefault();
   if (!current) return;
@@ -219,15 +238,14 @@ async function submitDecision(event) {
   const channel = form.elements.channel.value;
   const faceMatch = form.elements.faceMatch.value;
   const reason = form.elements.reason.value.trim();
+  markReasonRequired(decision === 'reject');
   if (decision === 'reject' && !reason) {
     fieldError(form.elements.reason, t('op.reasonRequired'));
     return form.elements.reason.focus();
   }
-  if (decision === 'approve' && !faceMatch) {
-    const error = $('op-face-error');
-    error.textContent = t('op.needFace');
-    error.hidden = false;
-    return $('op-face-match').focus();
+  if (decision === 'approve') {
+    const missing = missingChecks(form, faceMatch);
+    if (missing.length) return showMissingChecks(missing);
   }
   if (decision === 'approve' && channel === 'video_call' && !videoCall) {
     say('op-decision-status', t('op.needVideo'), 'error');
@@ -245,7 +263,16 @@ async function submitDecision(event) {
   await busy(form, async () => {
     const result = await authed('POST', `/v1/operator/registrations/${encodeURIComponent(current.registration.id)}/decision`, body);
     if (result.ended) return;
-    if (!result.ok) return say('op-decision-status', problemMessage(result.problem, result.headers), 'error');
+    if (!result.ok) {
+      const unmet = result.problem.code === 'approval_requirements_unmet' ? (result.problem.errors ?? []).map((e) => e.path) : [];
+      const boxes = unmet.filter((path) => CHECKS.some((c) => c.path === path));
+      if (boxes.length) showMissingChecks(boxes);
+      const rest = unmet.filter((path) => !boxes.includes(path));
+      if (rest.includes('lookup')) return say('op-decision-status', t('op.needLookup'), 'error');
+      if (rest.includes('videoCallId')) return say('op-decision-status', t('op.needVideo'), 'error');
+      if (!boxes.length) say('op-decision-status', problemMessage(result.problem, result.headers), 'error');
+      return;
+    }
     current.registration.status = result.data.status;
     form.hidden = true;
     const approved = result.data.status === 'awaiting_activation';
@@ -256,15 +283,48 @@ async function submitDecision(event) {
   });
 }
 
+/** The approval's required checks: the API's field name, the input to focus and where its error line is. */
+const CHECKS = [
+  { path: 'ktpElSighted', input: 'op-ktp-sighted', error: 'op-ktp-sighted-error', box: 'op.ktpElSighted' },
+  { path: 'consentRecorded', input: 'op-consent', error: 'op-consent-error', box: 'op.consent' },
+  { path: 'faceMatch', input: 'op-face-match', error: 'op-face-error', box: 'op.faceMatch' },
+];
+
+function missingChecks(form, faceMatch) {
+  const missing = [];
+  if (!form.elements.ktpElSighted.checked) missing.push('ktpElSighted');
+  if (!form.elements.consentRecorded.checked) missing.push('consentRecorded');
+  if (!faceMatch) missing.push('faceMatch'); // "no match" goes to the server, which refuses it by name
+  return missing;
+}
+
+/** Each unticked box gets its own line naming it; focus goes to the first. */
+function showMissingChecks(paths) {
+  let first = null;
+  for (const check of CHECKS) {
+    if (!paths.includes(check.path)) continue;
+    const error = $(check.error);
+    const face = $('op-face-nomatch').checked ? t('op.faceNoMatch') : t('op.needFace');
+    error.textContent = check.path === 'faceMatch' ? face : t('op.needCheck', { box: t(check.box) });
+    error.hidden = false;
+    if (check.path !== 'faceMatch') $(check.input).setAttribute('aria-invalid', 'true');
+    first ??= $(check.input);
+  }
+  first?.focus();
+}
+
 function fillStatus(status) {
   const first = $('op-registration').querySelector('dd');
   if (first) first.textContent = statusLabel(status);
 }
 
-function statusLabel(status) {
-  const key = `op.regstatus.${status}`;
-  return t(key) === key ? status : t(key);
+/** A value from the API in words ("active" → "Aktif"); the value itself only when no translation exists. */
+function label(prefix, value) {
+  const key = `${prefix}.${value}`;
+  return t(key) === key ? String(value ?? '') : t(key);
 }
+
+const statusLabel = (status) => label('op.regstatus', status);
 
 async function resendActivation() {
   if (!current) return;
@@ -312,9 +372,19 @@ async function start() {
   $('op-login-form').addEventListener('submit', submitLogin);
   $('op-lookup-form').addEventListener('submit', submitLookup);
   $('op-decision-form').addEventListener('submit', submitDecision);
+  // Heading for "Tolak" (focus, pointer) or judging the face a mismatch means a rejection is coming: mark the reason.
+  for (const type of ['focus', 'pointerdown']) {
+    $('op-reject').addEventListener(type, () => markReasonRequired(true));
+    $('op-approve').addEventListener(type, () => markReasonRequired(false));
+  }
   $('op-decision-form').addEventListener('change', (event) => {
+    if (event.target.name === 'faceMatch') markReasonRequired(event.target.value === 'no_match');
     if (event.target.name === 'channel') onChannelChange();
-    if (event.target.name === 'faceMatch') $('op-face-error').hidden = true;
+    for (const check of CHECKS) {
+      if (event.target.name !== check.path) continue;
+      $(check.error).hidden = true;
+      $(check.input).removeAttribute('aria-invalid');
+    }
   });
   $('op-video-start').addEventListener('click', startVideoCall);
   $('op-resend').addEventListener('click', resendActivation);

@@ -12,10 +12,12 @@ import {
   clearFieldErrors,
   fieldError,
   formatDate,
+  formatClock,
   formatDateTime,
   isPin,
   problemMessage,
   say,
+  setReaderZone,
   showFieldProblems,
   showView,
   svgDataUrl,
@@ -24,9 +26,11 @@ import {
 } from './common.js';
 import { forgetDevice, loadDevice, saveDevice, updateDevice } from './keystore.js';
 import { openDocumentsTab, wireDocuments } from './app-documents.js';
+import { openDataBalikanTab, wireDataBalikan } from './app-data-balikan.js';
+import { wirePinReset } from './app-pin-reset.js';
 
-const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home'];
-const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'history', 'settings'];
+const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home', 'view-pin-reset'];
+const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'databalikan', 'history', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -231,6 +235,8 @@ async function submitRegistration(event) {
         // 16 digits the registry's structure refuses (region codes, birth date, serial): about validity, not length.
         if (form.elements.nik.getAttribute('aria-invalid') === 'true' && /^[0-9]{16}$/.test(body.nik)) fieldError(form.elements.nik, t('field.nikInvalid'));
       }
+      // One answer for every refusal (the NIK's existence stays secret), so the page names both possible causes.
+      if (result.problem.code === 'registration_rejected') return say('register-status', t('reg.rejected'), 'error');
       return say('register-status', problemMessage(result.problem, result.headers), 'error');
     }
     // The key is kept only once the service knows it: a refused registration leaves nothing behind.
@@ -266,29 +272,51 @@ async function showRegistrationQr() {
   pollRegistration();
 }
 
+/** "Perbarui kode QR": the button shows it is working, then a line says the code was renewed (errors go to app-status). */
+async function refreshRegistrationQr() {
+  const button = $('regqr-refresh');
+  clear('regqr-refresh-status');
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = t('regqr.refreshing');
+  try {
+    if (await loadRegistrationQr()) say('regqr-refresh-status', t('regqr.refreshed', { time: formatClock(new Date().toISOString()) }), 'success');
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = t('regqr.refresh');
+  }
+}
+
+/** Fetches a fresh registration QR and shows it; true when it did. */
 async function loadRegistrationQr() {
   clearTimeout(regQrTimer);
   const signed = await signedChallenge('registration_qr');
-  if (signed.failed) return say('app-status', problemMessage(signed.failed.problem, signed.failed.headers), 'error');
+  if (signed.failed) return say('app-status', problemMessage(signed.failed.problem, signed.failed.headers), 'error'), false;
   const result = await api('POST', `/v1/registrations/${encodeURIComponent(device.registrationId)}/qr`, {
     challengeId: signed.challengeId,
     signature: signed.signature,
   });
   if (!result.ok) {
-    if (result.problem.code === 'registration_not_pending') return checkRegistration();
+    if (result.problem.code === 'registration_not_pending') return await checkRegistration(), false;
     say('app-status', problemMessage(result.problem, result.headers), 'error');
     if (result.problem.code === 'signature_invalid' || result.problem.code === 'not_found') $('regqr-restart').hidden = false;
-    return;
+    return false;
   }
   $('regqr-image').src = svgDataUrl(result.data.svg);
   $('regqr-text').value = result.data.qr;
   // Its lifetime in the server's clock (the challenge was created just now and lives 120 s), not this phone's.
   const lifetime = Date.parse(result.data.expiresAt) - (Date.parse(signed.challengeExpiresAt) - 120_000);
   regQrTimer = setTimeout(loadRegistrationQr, Math.max(30_000, lifetime - 10_000));
+  return true;
 }
 
-function setRegistrationState(status) {
+function setRegistrationState(status, rejectionReason) {
   const badge = $('regqr-state');
+  // An operator's rejection comes with the operator's words (also e-mailed); a registry refusal never has one.
+  const reason = $('regqr-reason');
+  reason.hidden = !(status === 'rejected' && rejectionReason);
+  reason.textContent = reason.hidden ? '' : t('regqr.reason', { reason: rejectionReason });
   const pending = status === 'pending_verification';
   $('regqr-image').closest('figure').hidden = !pending;
   $('regqr-image').closest('section').querySelector('.code-text').hidden = !pending;
@@ -309,7 +337,7 @@ function setRegistrationState(status) {
 async function checkRegistration() {
   const result = await api('GET', `/v1/registrations/${encodeURIComponent(device.registrationId)}`);
   if (!result.ok) return result.problem.code === 'not_found' ? 'unknown' : null;
-  const { status } = result.data;
+  const { status, rejectionReason } = result.data;
   if (status !== device.status) {
     device.status = status;
     await updateDevice({ status });
@@ -321,8 +349,37 @@ async function checkRegistration() {
     return status;
   }
   if (status !== 'pending_verification') clearTimeout(regQrTimer);
-  setRegistrationState(status);
+  setRegistrationState(status, rejectionReason);
+  await followVideoCall(status === 'pending_verification' && result.data.videoCallOpen === true);
   return status;
+}
+
+/**
+ * While an operator's video call for this registration is open, shows its room and liveness phrase: read by a
+ * device-signed request once the status poll says a call is open, hidden again when it closes.
+ */
+async function followVideoCall(open) {
+  const box = $('regqr-video');
+  if (!open) {
+    box.hidden = true;
+    return;
+  }
+  if (!box.hidden && Date.parse(box.dataset.expiresAt || '') > Date.now()) return;
+  const signed = await signedChallenge('registration_qr');
+  if (signed.failed) return;
+  const result = await api('POST', `/v1/registrations/${encodeURIComponent(device.registrationId)}/video-call`, {
+    challengeId: signed.challengeId,
+    signature: signed.signature,
+  });
+  if (!result.ok) return;
+  const room = /^https?:\/\//.test(result.data.roomUrl) ? result.data.roomUrl : null;
+  const link = $('regqr-video-room');
+  link.hidden = !room;
+  if (room) link.href = room;
+  $('regqr-video-url').textContent = result.data.roomUrl;
+  $('regqr-video-phrase').textContent = result.data.livenessPhrase;
+  box.dataset.expiresAt = result.data.expiresAt;
+  box.hidden = false;
 }
 
 function pollRegistration() {
@@ -391,6 +448,7 @@ async function showHome() {
   $('home-greeting').focus();
   const me = await authed('GET', '/v1/me');
   if (me.ended) return;
+  if (me.ok) setReaderZone(me.data?.timeZone);
   if (me.ok && me.data?.name) $('home-greeting').textContent = t('home.greeting', { name: me.data.name });
   await ktp;
 }
@@ -406,6 +464,7 @@ async function openTab(name, { focus = true } = {}) {
   if (name === 'ktp' && !ktpLoaded) await loadKtp();
   if (name === 'history') await loadHistory(true);
   await openDocumentsTab(name, authed);
+  await openDataBalikanTab(name, authed);
   if (name === 'qr' && !$('qr-form').hidden) $('qr-pin').focus();
 }
 
@@ -518,6 +577,8 @@ function stopCountdown() {
 function watchQrStatus() {
   clearTimeout(qrStatusTimer);
   qrStatusTimer = setTimeout(async () => {
+    // Not asked while nobody can see the QR (another tab of the app, or the browser in the background).
+    if (document.hidden || $('tab-qr').hidden) return watchQrStatus();
     const result = await authed('GET', '/v1/me/ktp/qr/status');
     if (countdownTimer === null) return; // the QR left the screen meanwhile
     if (result.ok && result.data?.status === 'used') return showQrUsed(result.data);
@@ -531,13 +592,12 @@ function showQrUsed(status) {
   $('qr-show').hidden = true;
   $('qr-text').value = '';
   const who = [status.verifier?.name, status.counter].filter(Boolean).join(' · ') || '—';
-  $('qr-used-text').textContent = t('qr.used', { who, time: status.usedAt ? formatTime(status.usedAt) : '' });
+  $('qr-used-text').textContent = t('qr.used', { who, time: status.usedAt ? formatClock(status.usedAt) : '' });
   $('qr-used').hidden = false;
   say('qr-announce', $('qr-used-text').textContent);
   $('qr-used-fresh').focus();
 }
 
-const formatTime = (iso) => new Intl.DateTimeFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID', { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 
 async function submitQr(event) {
   event.preventDefault();
@@ -557,7 +617,11 @@ async function submitQr(event) {
     form.elements.pin.value = '';
     if (result.ended) return;
     if (!result.ok) {
-      if (result.problem.code === 'pin_invalid' || result.problem.code === 'invalid_request') fieldError(form.elements.pin, problemMessage(result.problem));
+      // Once: beside the PIN when the PIN is what is wrong, else in the status line.
+      if (result.problem.code === 'pin_invalid' || result.problem.code === 'invalid_request') {
+        fieldError(form.elements.pin, problemMessage(result.problem));
+        return form.elements.pin.focus();
+      }
       say('qr-status', problemMessage(result.problem, result.headers), 'error');
       if (result.problem.code === 'account_suspended' || result.problem.code === 'account_locked') return;
       return form.elements.pin.focus();
@@ -645,12 +709,17 @@ function historyItem(item) {
   when.textContent = formatDateTime(item.at);
   const badge = document.createElement('span');
   const outcomeKey = `history.outcome.${item.outcome}`;
-  badge.className = `badge ${item.outcome === 'verified' ? 'ok' : 'bad'}`;
+  badge.className = `badge ${item.outcome === 'verified' || item.outcome === 'data_written' ? 'ok' : 'bad'}`;
   badge.textContent = t(outcomeKey) === outcomeKey ? item.outcome : t(outcomeKey);
   const what = document.createElement('span');
   what.className = 'what';
   const elements = (item.elements ?? []).map((el) => (t(`el.${el}`) === `el.${el}` ? el : t(`el.${el}`)));
   what.textContent = elements.length ? `${t('history.elements')}: ${elements.join(', ')}` : '';
+  if (item.outcome === 'data_written' && item.data) {
+    const kindKey = `balikan.kind.${item.data.kind}`;
+    const kind = t(kindKey) === kindKey ? item.data.kind : t(kindKey);
+    what.textContent = t(item.data.action === 'deleted' ? 'history.dataDeleted' : 'history.dataWritten', { kind });
+  }
   li.append(who, badge, when, what);
   return li;
 }
@@ -698,7 +767,7 @@ async function submitDelete(event) {
     form.elements.pin.value = '';
     if (result.ended) return;
     if (!result.ok) {
-      if (result.problem.code === 'pin_invalid') fieldError(form.elements.pin, problemMessage(result.problem));
+      if (result.problem.code === 'pin_invalid') return fieldError(form.elements.pin, problemMessage(result.problem)), form.elements.pin.focus();
       return say('delete-status', problemMessage(result.problem, result.headers), 'error');
     }
     form.reset();
@@ -727,6 +796,20 @@ async function start() {
   $('login-form').addEventListener('submit', submitLogin);
   $('qr-form').addEventListener('submit', submitQr);
   wireDocuments(authed);
+  wireDataBalikan(authed);
+  wirePinReset({
+    getDevice: () => device,
+    signedChallenge,
+    show: (id) => {
+      stopPolling();
+      stopCountdown();
+      showView(VIEWS, id);
+    },
+    showLogin,
+    showRegister,
+    // The reset ended every session, this phone's too: back to the login form with the news.
+    done: () => endSession('reset.done', 'success'),
+  });
   $('pin-form').addEventListener('submit', submitPinChange);
   $('delete-form').addEventListener('submit', submitDelete);
   $('qr-fresh').addEventListener('click', offerFreshQr);
@@ -734,7 +817,7 @@ async function start() {
   $('logout').addEventListener('click', logout);
   $('history-more').addEventListener('click', () => loadHistory(false));
   $('history-refresh').addEventListener('click', () => loadHistory(true));
-  $('regqr-refresh').addEventListener('click', loadRegistrationQr);
+  $('regqr-refresh').addEventListener('click', refreshRegistrationQr);
   $('regqr-restart').addEventListener('click', showRegister);
   $('regqr-login').addEventListener('click', showLogin);
   $('login-register').addEventListener('click', showRegister);

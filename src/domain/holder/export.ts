@@ -1,0 +1,84 @@
+/**
+ * My data (UU 27/2022, the right to know): everything the service holds about the holder, as one JSON document.
+ * Secrets are described, never exported: PIN hash, session and link token hashes stay out.
+ */
+import { asc, eq, or, sql } from 'drizzle-orm';
+import { accessLog, accounts, devices, holderBlocks, lockLinks, outbox, registrations, residentSessions, verifiers } from '../../db/schema/index.js';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { ResidentPrincipal } from '../credential/login.js';
+import { listHolderDataBalikan } from './data-balikan.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** GET /v1/me/export */
+export async function exportHolderData(deps: Pick<Deps, 'db' | 'clock'>, resident: ResidentPrincipal) {
+  const { db } = deps;
+  const accountId = resident.accountId;
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
+  if (!account) throw new AppError('unauthorized');
+  const [regs, devs, sessions, history, blocks, links, mails] = await Promise.all([
+    db.select().from(registrations).where(or(eq(registrations.accountId, accountId), eq(registrations.nik, account.nik))).orderBy(asc(registrations.createdAt)),
+    db.select().from(devices).where(eq(devices.accountId, accountId)).orderBy(asc(devices.createdAt)),
+    db.select().from(residentSessions).where(eq(residentSessions.accountId, accountId)).orderBy(asc(residentSessions.createdAt)),
+    db
+      .select({ at: accessLog.at, verifierId: accessLog.verifierId, verifierName: verifiers.name, outcome: accessLog.outcome, elements: accessLog.elements, document: accessLog.document, counter: accessLog.counter })
+      .from(accessLog)
+      .innerJoin(verifiers, eq(verifiers.id, accessLog.verifierId))
+      .where(eq(accessLog.accountId, accountId))
+      .orderBy(asc(accessLog.seq)),
+    db.select({ verifierId: holderBlocks.verifierId, blockedAt: holderBlocks.blockedAt }).from(holderBlocks).where(eq(holderBlocks.accountId, accountId)),
+    db.select({ createdAt: lockLinks.createdAt, expiresAt: lockLinks.expiresAt, usedAt: lockLinks.usedAt }).from(lockLinks).where(eq(lockLinks.accountId, accountId)),
+    // E-mails sent to the holder: what and when (bodies hold link tokens and codes, so they are not repeated here).
+    db.select({ template: outbox.template, subject: outbox.subject, status: outbox.status, createdAt: outbox.createdAt, sentAt: outbox.sentAt }).from(outbox).where(sql`${outbox.to} = ${account.email} and ${outbox.status} <> 'draft'`).orderBy(asc(outbox.seq)),
+  ]);
+  return {
+    exportedAt: deps.clock.now().toISOString(),
+    account: {
+      id: account.id,
+      nik: account.nik,
+      email: account.email,
+      phone: account.phone,
+      status: account.status,
+      activatedAt: iso(account.activatedAt),
+      createdAt: iso(account.createdAt),
+      pinFailures: account.pinFailures,
+      lockedUntil: iso(account.lockedUntil),
+      preferences: { scanNotifications: account.scanNotifications },
+    },
+    registrations: regs.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      name: r.name,
+      birthDate: r.birthDate,
+      email: r.email,
+      phone: r.phone,
+      devicePublicKey: r.devicePublicKey,
+      selfie: r.selfie ? `data:${r.selfieType ?? 'image/jpeg'};base64,${Buffer.from(r.selfie).toString('base64')}` : null,
+      channel: r.channel,
+      decidedAt: iso(r.decidedAt),
+      createdAt: iso(r.createdAt),
+      lang: r.lang,
+    })),
+    devices: devs.map((d) => ({ id: d.id, publicKey: d.publicKey, status: d.status, createdAt: iso(d.createdAt), revokedAt: iso(d.revokedAt) })),
+    sessions: sessions.map((s) => ({ id: s.id, deviceId: s.deviceId, createdAt: iso(s.createdAt), expiresAt: iso(s.expiresAt), revokedAt: iso(s.revokedAt) })),
+    accessHistory: history.map((h) => ({
+      at: iso(h.at),
+      verifier: { id: h.verifierId, name: h.verifierName },
+      outcome: h.outcome,
+      elements: h.elements,
+      ...(h.document ? { document: h.document } : {}),
+      ...(h.counter ? { counter: h.counter } : {}),
+    })),
+    dataUserBlocks: blocks.map((b) => ({ verifierId: b.verifierId, blockedAt: iso(b.blockedAt) })),
+    lockLinks: links.map((l) => ({ createdAt: iso(l.createdAt), expiresAt: iso(l.expiresAt), usedAt: iso(l.usedAt) })),
+    emails: mails.map((m) => ({ template: m.template, subject: m.subject, status: m.status, createdAt: iso(m.createdAt), sentAt: iso(m.sentAt) })),
+    // What institutions wrote back (GET /v1/me/data-balikan's items).
+    dataBalikan: (await listHolderDataBalikan(deps, resident)).items,
+    // Held by other parts of the service once they exist here (online-service authorizations and service
+    // requests); empty lists say "none held", not "not looked at".
+    authorizations: [] as unknown[],
+    serviceRequests: [] as unknown[],
+  };
+}
