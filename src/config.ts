@@ -81,6 +81,7 @@ export const configSchema = z
     IKD_WORKERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(256).optional()),
     IKD_PHOTO_CACHE_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(4096).default(64)),
     TRUST_PROXY: trustProxySetting,
+    AUDIT_CHECKPOINT_EMAIL: z.preprocess(emptyToUndefined, z.email('must be one e-mail address').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -115,6 +116,8 @@ export interface Config {
   workers?: number;
   /** Whose X-Forwarded-For / Forwarded to believe for the client address (per-IP limits, login locks). */
   trustProxy: TrustProxy;
+  /** Where the signed daily audit checkpoint is mailed; undefined: it is only stored (src/domain/audit/checkpoint.ts). */
+  auditCheckpointEmail?: string;
   /** Memory for the downsized counter photos kept per holder (Node; per process). 0 = none kept. */
   photoCacheMb: number;
 }
@@ -158,6 +161,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     seedCount: e.IKD_SEED_COUNT,
     workers: e.IKD_WORKERS,
     trustProxy: e.TRUST_PROXY,
+    auditCheckpointEmail: e.AUDIT_CHECKPOINT_EMAIL,
     photoCacheMb: e.IKD_PHOTO_CACHE_MB,
   };
 }

@@ -67,7 +67,7 @@ export default {
     try {
       if (event.cron === MAINTENANCE_CRON) {
         await runMaintenance(
-          { database, db: database.db, clock: systemClock, logger: state.logger },
+          { database, db: database.db, clock: systemClock, logger: state.logger, keys: state.keys, config: state.config },
           { minIntervalMs: MAINTENANCE_INTERVAL_MS / 2 },
         );
         return;

@@ -1,4 +1,4 @@
-/** The resident e-mails (Indonesian and English), rendered to subject + text + HTML; every value is HTML-escaped. */
+/** The resident e-mails and the auditor's daily checkpoint (Indonesian and English), rendered to subject + text + HTML; every value is HTML-escaped. */
 import { ianaZone, type IndonesianZone } from '../domain/local-time.js';
 
 export type EmailLang = 'id' | 'en';
@@ -40,6 +40,8 @@ export interface EmailData {
     lockLink: string;
     lockExpiresAt: string;
   };
+  /** To the auditor (AUDIT_CHECKPOINT_EMAIL): the signed daily checkpoint of the audit chain's head, to keep. */
+  audit_checkpoint: { checkpoint: string; day: string; seq: number; head: string; kid: string; at: Date; publicKey: string };
 }
 
 export type EmailTemplate = keyof EmailData;
@@ -51,6 +53,7 @@ export const EMAIL_TEMPLATES = [
   'account_suspended',
   'pin_changed',
   'account_deleted',
+  'audit_checkpoint',
   'registration_rejected',
   'pin_reset_code',
   'pin_reset_done',
@@ -64,8 +67,8 @@ export interface RenderedEmail {
   html: string;
 }
 
-/** A paragraph is plain text, or text with one link, or the activation code set apart. */
-type Block = { p: string } | { link: string; label: string } | { code: string; label: string };
+/** A paragraph is plain text, or text with one link, or the activation code set apart, or a long string to copy whole. */
+type Block = { p: string } | { link: string; label: string } | { code: string; label: string } | { verbatim: string; label: string };
 
 interface Body {
   subject: string;
@@ -337,6 +340,30 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: `This link works once, until ${d.lockExpiresAt}. You can turn these notices off in the IKD app.` },
           ],
         },
+  audit_checkpoint: (d, lang) =>
+    lang === 'id'
+      ? {
+          subject: `Checkpoint log audit IKD ${d.day} (seq ${d.seq})`,
+          greeting: 'Yth. Auditor,',
+          blocks: [
+            { p: `Ini checkpoint harian log audit IKD, ditandatangani ${formatTime(d.at, lang, 'WIB')} dengan kunci layanan ${d.kid} (Ed25519). Simpan e-mail ini di luar sistem IKD: siapa pun yang dapat menulis ke basis data dapat menghitung ulang rantai hash, tetapi tidak dapat memalsukan tanda tangan ini.` },
+            { p: `Isinya: posisi kepala rantai seq ${d.seq}, hash kepala ${d.head}, hari ${d.day}.` },
+            { verbatim: d.checkpoint, label: 'Checkpoint bertanda tangan (JWS compact, EdDSA)' },
+            { verbatim: d.publicKey, label: `Kunci publik ${d.kid} (JWK x, base64url)` },
+            { p: "Untuk memeriksa: npm run audit:verify -- --checkpoint '<checkpoint di atas>' (atau nama berkas e-mail ini). Perintah gagal bila satu baris audit sampai seq ini diubah atau dihapus, walau semua hash dihitung ulang." },
+          ],
+        }
+      : {
+          subject: `IKD audit log checkpoint ${d.day} (seq ${d.seq})`,
+          greeting: 'Dear auditor,',
+          blocks: [
+            { p: `This is the daily checkpoint of the IKD audit log, signed ${formatTime(d.at, lang, 'WIB')} with service key ${d.kid} (Ed25519). Keep this e-mail outside the IKD systems: anyone who can write the database can recompute the hash chain, but cannot forge this signature.` },
+            { p: `It states: chain head at seq ${d.seq}, head hash ${d.head}, day ${d.day}.` },
+            { verbatim: d.checkpoint, label: 'Signed checkpoint (compact JWS, EdDSA)' },
+            { verbatim: d.publicKey, label: `Public key ${d.kid} (JWK x, base64url)` },
+            { p: "To check it: npm run audit:verify -- --checkpoint '<the checkpoint above>' (or the name of a file holding this e-mail). It fails if any audit row up to this seq was changed or deleted, even with every hash recomputed." },
+          ],
+        },
 };
 
 const OUTCOME_TEXT: Record<EmailLang, Record<string, string>> = {
@@ -383,6 +410,8 @@ function textOf(body: Body, lang: EmailLang): string {
   for (const block of body.blocks) {
     if ('p' in block) lines.push(block.p);
     else if ('link' in block) lines.push(`${block.label}:`, block.link);
+    // On its own line, unbroken, so it can be copied or cut out of the saved e-mail whole.
+    else if ('verbatim' in block) lines.push(`${block.label}:`, block.verbatim);
     // The code stands alone as one group of 6 digits, so nobody (and no test) has to guess its shape.
     else lines.push(`${block.label}: ${block.code}`);
     lines.push('');
@@ -397,6 +426,9 @@ function htmlOf(body: Body, lang: EmailLang): string {
     if ('link' in block) {
       const href = escapeHtml(block.link);
       return `<p>${escapeHtml(block.label)}:<br><a href="${href}" style="font-weight:bold">${href}</a></p>`;
+    }
+    if ('verbatim' in block) {
+      return `<p>${escapeHtml(block.label)}:</p>\n<pre style="white-space:pre-wrap;word-break:break-all;font-family:monospace">${escapeHtml(block.verbatim)}</pre>`;
     }
     return `<p>${escapeHtml(block.label)}:<br><span style="font-size:28px;font-family:monospace;letter-spacing:4px;font-weight:bold">${escapeHtml(block.code)}</span></p>`;
   });

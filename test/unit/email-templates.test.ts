@@ -25,6 +25,15 @@ const sample: { [T in EmailTemplate]: EmailData[T] } = {
     lockLink: 'https://ikd.test/lock?t=abc',
     lockExpiresAt: '30/11/2026 16.00 WITA',
   },
+  audit_checkpoint: {
+    checkpoint: 'eyJhbGciOiJFZERTQSJ9.eyJzZXEiOjF9.SITI',
+    day: '2026-11-23',
+    seq: 41,
+    head: 'ab'.repeat(32),
+    kid: '0a1b2c3d',
+    at,
+    publicKey: 'x-SITI',
+  },
 };
 
 describe('e-mail templates', () => {
@@ -63,6 +72,17 @@ describe('e-mail templates', () => {
     expect(mail.html).toContain('SITI &lt;AMINAH&gt; &amp; &quot;co&quot;');
     expect(mail.text).toContain('SITI <AMINAH> & "co"');
     expect(escapeHtml(`<a href='x'>&</a>`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it('gives the auditor the signed checkpoint whole on its own line, and how to verify it', () => {
+    for (const lang of ['id', 'en'] as const) {
+      const mail = renderEmail('audit_checkpoint', lang, sample.audit_checkpoint);
+      expect(mail.text.split('\n')).toContain(sample.audit_checkpoint.checkpoint);
+      expect(mail.text).toContain('seq 41');
+      expect(mail.text).toContain('ab'.repeat(32));
+      expect(mail.text).toContain('npm run audit:verify -- --checkpoint');
+      expect(mail.html).toContain(`<pre style="white-space:pre-wrap;word-break:break-all;font-family:monospace">${sample.audit_checkpoint.checkpoint}</pre>`);
+    }
   });
 
   it('tells the resident the earlier link is void when resent', () => {

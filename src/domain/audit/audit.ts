@@ -68,10 +68,23 @@ export type AuditVerification =
 
 /** Walks the chain in order; names the first row whose hash or link does not hold. */
 export async function verifyAuditChain(db: DbOrTx, batchSize = 1000): Promise<AuditVerification> {
+  return (await walkAuditChain(db, new Set(), batchSize)).chain;
+}
+
+/**
+ * The same walk, also noting the hash the chain has at each of `seqs` (rows checked up to there): what a signed
+ * checkpoint is compared with. A seq with no row is absent from `hashes`.
+ */
+export async function walkAuditChain(
+  db: DbOrTx,
+  seqs: ReadonlySet<number>,
+  batchSize = 1000,
+): Promise<{ chain: AuditVerification; hashes: Map<number, string> }> {
   let prevHash = GENESIS_HASH;
   let checked = 0;
   let afterSeq = 0;
   let head: { seq: number; hash: string } | null = null;
+  const hashes = new Map<number, string>();
   for (;;) {
     const rows = await db
       .select()
@@ -79,9 +92,9 @@ export async function verifyAuditChain(db: DbOrTx, batchSize = 1000): Promise<Au
       .where(sql`${auditLog.seq} > ${afterSeq}`)
       .orderBy(asc(auditLog.seq))
       .limit(batchSize);
-    if (rows.length === 0) return { ok: true, checked, head };
+    if (rows.length === 0) return { chain: { ok: true, checked, head }, hashes };
     for (const row of rows) {
-      if (row.prevHash !== prevHash) return { ok: false, checked, firstBrokenSeq: row.seq, problem: 'chain_broken' };
+      if (row.prevHash !== prevHash) return { chain: { ok: false, checked, firstBrokenSeq: row.seq, problem: 'chain_broken' }, hashes };
       const expected = auditRowHash(prevHash, {
         at: row.at,
         actorType: row.actorType,
@@ -91,9 +104,10 @@ export async function verifyAuditChain(db: DbOrTx, batchSize = 1000): Promise<Au
         targetId: row.targetId,
         details: row.details as Record<string, unknown>,
       });
-      if (expected !== row.hash) return { ok: false, checked, firstBrokenSeq: row.seq, problem: 'hash_mismatch' };
+      if (expected !== row.hash) return { chain: { ok: false, checked, firstBrokenSeq: row.seq, problem: 'hash_mismatch' }, hashes };
       prevHash = row.hash;
       head = { seq: row.seq, hash: row.hash };
+      if (seqs.has(row.seq)) hashes.set(row.seq, row.hash);
       checked++;
       afterSeq = row.seq;
     }

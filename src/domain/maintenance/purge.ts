@@ -1,11 +1,13 @@
 /**
  * The maintenance job: deletes rows past their retention (retention.ts) in bounded batches, guarded by an advisory
- * lock and a last-run mark so any number of processes run it once per period without a leader.
+ * lock and a last-run mark so any number of processes run it once per period without a leader; and makes the day's
+ * signed audit checkpoint (../audit/checkpoint.ts) on the first run of each day.
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { appMeta } from '../../db/schema/index.js';
 import { queryRows, type Database } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
+import { createDailyCheckpoint } from '../audit/checkpoint.js';
 import { SESSION_IDLE_MS } from '../operators/operators.js';
 import { LONGEST_RATE_LIMIT_WINDOW_MS, RETENTION, type RetentionTable } from './retention.js';
 
@@ -19,8 +21,11 @@ export const PURGE_BATCH_SIZE = 5_000;
 
 export type PurgeCounts = Record<RetentionTable, number>;
 
+/** What the run did about the day's audit checkpoint: made it, found it made, or failed (logged; the next run tries again). */
+export type CheckpointOutcome = { status: 'created'; day: string; seq: number; mailed: boolean } | { status: 'exists'; day: string } | { status: 'failed' };
+
 export type MaintenanceRun =
-  | { status: 'done'; at: string; purged: PurgeCounts }
+  | { status: 'done'; at: string; purged: PurgeCounts; checkpoint: CheckpointOutcome }
   | { status: 'skipped'; reason: 'locked' | 'recent'; lastRunAt?: string };
 
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
@@ -74,7 +79,7 @@ export async function purgeExpiredRows(deps: Pick<Deps, 'db' | 'clock'>, options
  * ago (the mark in app_meta): with timers in several processes, one of them does the work each period.
  */
 export async function runMaintenance(
-  deps: Pick<Deps, 'db' | 'clock' | 'logger'> & { database: Pick<Database, 'withAdvisoryLock'> },
+  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'keys'> & { database: Pick<Database, 'withAdvisoryLock'>; config: Pick<Deps['config'], 'publicBaseUrl' | 'auditCheckpointEmail'> },
   options: { minIntervalMs?: number; batchSize?: number } = {},
 ): Promise<MaintenanceRun> {
   const started = performance.now();
@@ -91,17 +96,29 @@ export async function runMaintenance(
       .insert(appMeta)
       .values({ key: MAINTENANCE_META_KEY, value, updatedAt: now })
       .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } });
-    return { status: 'done', at: value.at, purged };
+    return { status: 'done', at: value.at, purged, checkpoint: await dailyCheckpoint(deps) };
   });
   const run: MaintenanceRun = result.acquired ? result.value : { status: 'skipped', reason: 'locked' };
   if (run.status === 'done') {
     // One string: the logger redacts any field whose name contains "token", and ktp_tokens is only a table name.
     const purged = Object.entries(run.purged).map(([table, n]) => `${table}=${n}`).join(' ');
-    deps.logger.info('maintenance run', { purged, ms: Math.round(performance.now() - started) });
+    const checkpoint = run.checkpoint.status === 'failed' ? 'failed' : `${run.checkpoint.status} ${run.checkpoint.day}`;
+    deps.logger.info('maintenance run', { purged, checkpoint, ms: Math.round(performance.now() - started) });
   } else {
     deps.logger.info('maintenance skipped', { reason: run.reason });
   }
   return run;
+}
+
+/** The day's checkpoint; a failure (say the database went away) is logged and leaves the purge's work done. */
+async function dailyCheckpoint(deps: Parameters<typeof runMaintenance>[0]): Promise<CheckpointOutcome> {
+  try {
+    const made = await createDailyCheckpoint(deps);
+    return made.status === 'created' ? { status: 'created', day: made.day, seq: made.seq, mailed: made.outboxId !== null } : made;
+  } catch (error) {
+    deps.logger.warn('audit checkpoint failed', { error: error instanceof Error ? error.message : String(error) });
+    return { status: 'failed' };
+  }
 }
 
 /** The Node timer: a first run shortly after start, then every interval; each process runs one (see runMaintenance). */
