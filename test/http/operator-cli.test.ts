@@ -17,6 +17,9 @@ import { openDatabase } from '../../src/bootstrap.js';
 import { parseConfig } from '../../src/config.js';
 import { operators } from '../../src/db/schema/index.js';
 import { appendAudit } from '../../src/domain/audit/audit.js';
+import { createDailyCheckpoint } from '../../src/domain/audit/checkpoint.js';
+import { loadKeyRing } from '../../src/crypto/keyring-file.js';
+import { writeFile } from 'node:fs/promises';
 import { prepareDevelopmentData } from '../../src/dev/setup.js';
 import { createTestContext, jsonRequest } from '../helpers/context.js';
 
@@ -126,6 +129,51 @@ describe('npm run audit:verify', () => {
     const json = await script('audit-verify.ts', ['--json']);
     expect(JSON.parse(json.stdout)).toEqual({ ok: false, checked: 2, firstBrokenSeq: 3, problem: 'hash_mismatch' });
   });
+});
+
+describe('npm run audit:verify -- --checkpoint', () => {
+  it('holds against the auditor\'s checkpoint on an intact chain; fails when an old row is rewritten with every hash recomputed, and on a forged checkpoint', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'ikd-cp-'));
+    const saved = dataDir;
+    dataDir = own;
+    try {
+      const config = parseConfig({ NODE_ENV: 'test', IKD_DATA_DIR: own, AUDIT_CHECKPOINT_EMAIL: 'auditor@example.test' });
+      expect((await script('migrate.ts')).code).toBe(0);
+      const jws = await withDataDir(async (database) => {
+        for (let i = 0; i < 3; i++) {
+          await appendAudit(database.db, { actorType: 'system', actorId: 'test', action: 'test.event', targetType: 't', targetId: String(i) }, new Date());
+        }
+        const keys = (await loadKeyRing(config)).ring;
+        const made = await createDailyCheckpoint({ db: database.db, clock: { now: () => new Date() }, keys, config });
+        if (made.status !== 'created') throw new Error('no checkpoint made');
+        return made.jws;
+      });
+      const file = join(own, 'auditor-copy.txt');
+      await writeFile(file, `Subject: checkpoint\n\n${jws}\n`);
+
+      const ok = await script('audit-verify.ts', ['--checkpoint', file]);
+      expect(ok.code).toBe(0);
+
+      // The attacker rewrites seq 2 and recomputes the whole chain: the chain alone looks intact, the signed head does not.
+      await withDataDir(async (database) => {
+        await database.db.transaction(async (tx) => {
+          await tx.execute(sql`alter table audit_log disable trigger audit_log_no_update_delete`);
+          await tx.execute(sql`update audit_log set target_id = 'forged' where seq = 2`);
+          await tx.execute(sql`alter table audit_log enable trigger audit_log_no_update_delete`);
+        });
+      });
+      const tampered = await script('audit-verify.ts', ['--checkpoint', jws]);
+      expect(tampered.code).toBe(1);
+
+      const [h, p, sig] = jws.split('.') as [string, string, string];
+      const forged = `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+      const bad = await script('audit-verify.ts', ['--checkpoint', forged]);
+      expect(bad.code).toBe(1);
+    } finally {
+      dataDir = saved;
+      await rm(own, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('development credentials', () => {
