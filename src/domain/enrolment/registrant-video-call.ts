@@ -7,8 +7,7 @@ import { videoCalls } from '../../db/schema/index.js';
 import type { DbOrTx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { consumeSignedChallenge } from './challenges.js';
-import { findRegistration } from './registration.js';
+import { signedPendingRegistration } from './registration-qr.js';
 
 export interface RegistrantVideoCall {
   roomUrl: string;
@@ -37,17 +36,7 @@ export async function readRegistrantVideoCall(
   input: { registrationId: string; challengeId: string; signature: string },
 ): Promise<RegistrantVideoCall> {
   const now = deps.clock.now();
-  const registration = await findRegistration(deps, input.registrationId, now);
-  if (!registration) throw new AppError('not_found');
-  const signed = await consumeSignedChallenge(deps.db, {
-    challengeId: input.challengeId,
-    purpose: 'registration_qr',
-    signature: input.signature,
-    devicePublicKey: registration.devicePublicKey,
-    now,
-  });
-  if (!signed) throw new AppError('signature_invalid');
-  if (registration.status !== 'pending_verification') throw new AppError('registration_not_pending');
+  const registration = await signedPendingRegistration(deps, input, now);
   const call = await openVideoCall(deps.db, registration.id, now);
   if (!call) throw new AppError('not_found');
   return { roomUrl: call.roomUrl, livenessPhrase: call.livenessPhrase, expiresAt: call.expiresAt.toISOString() };

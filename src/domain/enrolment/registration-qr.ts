@@ -47,6 +47,20 @@ export function decodeRegistrationQr(keys: KeyRing, qr: string, now: Date): Regi
  */
 export async function issueRegistrationQr(deps: Deps, input: { registrationId: string; challengeId: string; signature: string }) {
   const now = deps.clock.now();
+  const registration = await signedPendingRegistration(deps, input, now);
+
+  const expiresAt = new Date(Math.min(now.getTime() + REGISTRATION_QR_TTL_MS, registration.expiresAt.getTime()));
+  const qr = encodeRegistrationQr(deps.keys, registration.id, expiresAt);
+  const svg = await QRCode.toString(qr, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { qr, svg, expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000).toISOString() };
+}
+
+/**
+ * The registration, once its registrant's device signed a single-use `registration_qr` challenge and it still waits
+ * for an operator: 404 not_found, 401 signature_invalid, 409 registration_not_pending. Shared by the QR and the
+ * video-call routes.
+ */
+export async function signedPendingRegistration(deps: Deps, input: { registrationId: string; challengeId: string; signature: string }, now: Date) {
   const registration = await findRegistration(deps, input.registrationId, now);
   if (!registration) throw new AppError('not_found');
   const signed = await consumeSignedChallenge(deps.db, {
@@ -58,9 +72,5 @@ export async function issueRegistrationQr(deps: Deps, input: { registrationId: s
   });
   if (!signed) throw new AppError('signature_invalid');
   if (registration.status !== 'pending_verification') throw new AppError('registration_not_pending');
-
-  const expiresAt = new Date(Math.min(now.getTime() + REGISTRATION_QR_TTL_MS, registration.expiresAt.getTime()));
-  const qr = encodeRegistrationQr(deps.keys, registration.id, expiresAt);
-  const svg = await QRCode.toString(qr, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return { qr, svg, expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000).toISOString() };
+  return registration;
 }
