@@ -81,6 +81,7 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('scanning a QR with the 
     await page.goto('/counter');
     await page.fill('#counter-apikey', verifier.apiKey);
     await page.click('#key-form button[type=submit]');
+    await page.waitForSelector('#key-saved:visible');
     await page.click('#counter-scanner [data-scan-start]');
     await waitOrExplain(page, '#result-ok:visible', problems);
     expect(await page.textContent('#result-data')).toContain(holder.nik);

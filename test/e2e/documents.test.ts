@@ -37,6 +37,8 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('documents in /app and /
     const { page } = await open('/counter');
     await page.fill('#counter-apikey', apiKey);
     await page.click('#key-form button[type=submit]');
+    // The key is checked (GET /v1/verifier/me) before it is kept; a token sent before that has no key.
+    await page.waitForSelector('#key-saved:visible');
     await page.fill('#counter-token', token);
     await page.click('#verify-form button[type=submit]');
     await page.waitForSelector('#counter-result:visible', { timeout: 15_000 });
