@@ -4,7 +4,8 @@
  *
  *   npm run bench -- [--duration 10] [--rounds 3] [--warmup 2] [--connections 32] [--accounts 2000] [--out bench-results.json]
  *                    [--pool <server's DATABASE_POOL_SIZE; default one per core of the machine, at least 2>]
- *                    [--only redeem_ceiling,verify,verify_kyc,verify_photo,issue_ceiling,issue_no_pin,issue,login]
+ *                    [--only redeem_ceiling,verify,verify_kyc,verify_photo,issue_ceiling,issue_no_pin,redeem_document_ceiling,verify_document,
+ *                           issue_document_ceiling,issue_document_no_pin,issue,login]
  *                    [--statements]   (PostgreSQL's top statements afterwards, pg_stat_statements; local server only)
  *
  * DATABASE_URL: a fresh database in that server (dropped afterwards); otherwise a throwaway local PostgreSQL.
@@ -59,6 +60,8 @@ const COUNTERS = {
   identity: { name: 'BPJS Bench (NIK check)', elements: ['nik'] },
   kyc: { name: 'Bank Bench (KYC)', elements: ['nik', 'name', 'birthDate', 'address'] },
   photo: { name: 'RS Bench (with photo)', elements: ['nik', 'name', 'photo'] },
+  /** A school office that receives the KK (Data Keluarga): a document QR shows NIK and name with the card. */
+  document: { name: 'Disdik Bench (KK)', elements: ['nik', 'name'] },
 } as const satisfies Record<string, { name: string; elements: readonly KtpElement[] }>;
 
 interface Measurement {
@@ -242,9 +245,10 @@ function pool<T>(items: T[]) {
 }
 
 /** Redemption loads: tokens minted for the warm-up, then (after it) enough for the measured run at twice the warm rate. */
-function redemptionLoad(deps: SeedingDeps, holders: BenchAccount[], port: number, path: string, apiKey: string) {
+function redemptionLoad(deps: SeedingDeps, holders: BenchAccount[], port: number, path: string, apiKey: string, document?: 'family_card') {
+  const elements = document ? COUNTERS.document.elements : KTP_ELEMENTS;
   const mint = async (count: number) =>
-    (await mintKtpTokens(deps, holders, count, { elements: KTP_ELEMENTS, now: new Date(), ttlSeconds: Math.max(90, DURATION + 60) })).map((token) => ({
+    (await mintKtpTokens(deps, holders, count, { elements, now: new Date(), ttlSeconds: Math.max(90, DURATION + 60), document })).map((token) => ({
       body: JSON.stringify({ token, counter: 'bench' }),
     }));
   const tokens = pool<{ body: string }>([]);
@@ -267,6 +271,16 @@ function issuanceLoad(holders: BenchAccount[], port: number, path: string) {
   } satisfies Load;
 }
 
+/** The document ceiling's requests: the holder's NIK in the body stands for the session the route authenticates. */
+function documentCeilingLoad(holders: BenchAccount[], port: number) {
+  let i = 0;
+  return {
+    port,
+    path: '/issue-document',
+    next: () => ({ body: JSON.stringify({ pin: BENCH_PIN, nik: holders[i++ % holders.length]!.nik }) }),
+  } satisfies Load;
+}
+
 async function main() {
   const startedAt = new Date();
   console.error(`bench: ${CONNECTIONS} connections, ${DURATION} s each (+${WARMUP} s warm-up), ${ACCOUNTS} accounts`);
@@ -283,6 +297,7 @@ async function main() {
       identity: (await seedVerifier(deps, COUNTERS.identity.name, COUNTERS.identity.elements)).apiKey,
       kyc: (await seedVerifier(deps, COUNTERS.kyc.name, COUNTERS.kyc.elements)).apiKey,
       photo: (await seedVerifier(deps, COUNTERS.photo.name, COUNTERS.photo.elements)).apiKey,
+      document: (await seedVerifier(deps, COUNTERS.document.name, COUNTERS.document.elements, ['ktp', 'family_card'])).apiKey,
     };
     await deps.db.execute(sql`vacuum analyze`);
     console.error(`seeded ${accounts.length} accounts in ${Math.round(performance.now() - t0)} ms`);
@@ -299,8 +314,8 @@ async function main() {
     const resetRateLimits = () => deps.db.execute(sql`delete from rate_limits`);
     const results: Measurement[] = [];
 
-    const redemption = (name: string, label: string, port: number, path: string, apiKey: string): Path & { warm: () => Promise<void> } => {
-      const r = redemptionLoad(deps, accounts, port, path, apiKey);
+    const redemption = (name: string, label: string, port: number, path: string, apiKey: string, document?: 'family_card'): Path & { warm: () => Promise<void> } => {
+      const r = redemptionLoad(deps, accounts, port, path, apiKey, document);
       return { name, label, load: r.load, prepare: r.prepare, warm: r.warmPool };
     };
     const run = async (paths: (Path & { warm?: () => Promise<void> })[], rounds: number) => {
@@ -330,6 +345,27 @@ async function main() {
       ],
       ROUNDS,
     );
+    // Document QRs (Dokumen): a KK QR redeemed by a counter allowed the KK, and a KK QR issued (PIN hash excluded),
+    // each interleaved with its own ceiling — the same primitives plus the one registry read the KK needs.
+    await run(
+      [
+        redemption('redeem_document_ceiling', '(e0) bare KK redemption ceiling: + KK read', s.ports.ceiling, '/redeem-document', keys.document, 'family_card'),
+        redemption('verify_document', '(e) POST /v1/verify, KK QR', s.ports.app, '/v1/verify', keys.document, 'family_card'),
+      ],
+      ROUNDS,
+    );
+    await run(
+      [
+        { name: 'issue_document_ceiling', label: '(f0) bare KK QR ceiling: KK read+seal+sign+SVG', load: documentCeilingLoad(accounts, s.ports.ceiling) },
+        {
+          name: 'issue_document_no_pin',
+          label: "(f) POST /v1/me/documents/family_card/qr, PIN hash excluded",
+          load: issuanceLoad(accounts, s.ports.noPin, '/v1/me/documents/family_card/qr'),
+          prepare: async () => void (await resetRateLimits()),
+        },
+      ],
+      ROUNDS,
+    );
     await run([{ name: 'issue', label: '(c) POST /v1/me/ktp/qr with PIN (argon2id)', load: issuanceLoad(accounts, s.ports.app, '/v1/me/ktp/qr'), prepare: async () => void (await resetRateLimits()) }], 1);
 
     if (want('login')) {
@@ -354,7 +390,7 @@ async function main() {
         1,
       );
     }
-    const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name === 'redeem_ceiling').map((r) => r.ok)) };
+    const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name.startsWith('redeem_')).map((r) => r.ok)) };
 
     // Integrity: every verified access-log row belongs to exactly one used token, and no token was redeemed twice.
     const [integrity] = await queryRows<{ doubles: number; verified: number; used: number; tokens_with_log: number }>(
@@ -397,6 +433,8 @@ async function main() {
       verifyPhotoToCeiling: ratio(byName.verify_photo, byName.redeem_ceiling),
       issueNoPinToCeiling: ratio(byName.issue_no_pin, byName.issue_ceiling),
       issueWithPinToCeiling: ratio(byName.issue, byName.issue_ceiling),
+      verifyDocumentToCeiling: ratio(byName.verify_document, byName.redeem_document_ceiling),
+      issueDocumentNoPinToCeiling: ratio(byName.issue_document_no_pin, byName.issue_document_ceiling),
     };
     const output = {
       startedAt: startedAt.toISOString(),

@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { encodeKtpToken, type KtpElement } from '../../src/crypto/token-codec.js';
+import { encodeKtpToken, type KtpElement, type TokenDocument } from '../../src/crypto/token-codec.js';
 import type { KeyRing } from '../../src/crypto/keyring.js';
 import { newId, randomSecret, sha256Hex } from '../../src/crypto/secrets.js';
 import { accounts, challenges, devices, ktpTokens, registrations, residentSessions } from '../../src/db/schema/index.js';
@@ -109,8 +109,13 @@ export async function seedAccounts(deps: Pick<Deps, 'db' | 'pins'>, count: numbe
   return made.map((a) => ({ accountId: a.accountId, deviceId: a.deviceId, nik: a.nik, privateKey: a.privateKey, accessToken: a.accessToken }));
 }
 
-export async function seedVerifier(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, name: string, allowedElements: readonly KtpElement[]) {
-  return createVerifier(deps, { name, allowedElements, actor: { actorType: 'system', actorId: 'bench' } });
+export async function seedVerifier(
+  deps: Pick<Deps, 'db' | 'clock' | 'logger'>,
+  name: string,
+  allowedElements: readonly KtpElement[],
+  allowedDocuments?: readonly TokenDocument[],
+) {
+  return createVerifier(deps, { name, allowedElements, ...(allowedDocuments ? { allowedDocuments } : {}), actor: { actorType: 'system', actorId: 'bench' } });
 }
 
 /**
@@ -121,20 +126,22 @@ export async function mintKtpTokens(
   deps: Pick<Deps, 'db' | 'keys'>,
   holders: readonly BenchAccount[],
   count: number,
-  options: { elements: readonly KtpElement[]; now: Date; ttlSeconds: number },
+  options: { elements: readonly KtpElement[]; now: Date; ttlSeconds: number; document?: TokenDocument },
 ): Promise<string[]> {
+  const document = options.document ?? 'ktp';
   const expiresAt = new Date((Math.floor(options.now.getTime() / 1000) + options.ttlSeconds) * 1000);
   const tokens: string[] = [];
   const rows: (typeof ktpTokens.$inferInsert)[] = [];
   for (let i = 0; i < count; i++) {
     const tokenId = randomBytes(12);
-    const { token, kid } = encodeKtpToken(deps.keys, { tokenId, elements: options.elements, expiresAt });
+    const { token, kid } = encodeKtpToken(deps.keys, { tokenId, elements: options.elements, expiresAt, document });
     tokens.push(token);
     rows.push({
       id: tokenId.toString('hex'),
       accountId: holders[i % holders.length]!.accountId,
       kid,
       elements: [...options.elements],
+      document,
       issuedAt: options.now,
       expiresAt,
     });

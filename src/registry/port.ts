@@ -111,4 +111,15 @@ export interface PopulationRegistry {
   residentPhoto(nik: string): Promise<Photo | null>;
   familyCard(kk: string): Promise<FamilyCard | null>;
   civilRecord(nik: string): Promise<CivilRecord | null>;
+  /**
+   * The resident, their civil record and their KK (null when the card is missing) together: what every document
+   * read needs, in one read where the adapter can (the document QR's hot paths). null for an unknown NIK.
+   */
+  holderRecords(nik: string): Promise<HolderRecords | null>;
+}
+
+export interface HolderRecords {
+  resident: RegistryResident;
+  civil: CivilRecord;
+  family: FamilyCard | null;
 }

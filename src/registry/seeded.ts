@@ -9,7 +9,7 @@
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { registryFamilyCards, registryResidents, type RegistryFamilyCardRow, type RegistryResidentRow } from '../db/schema/registry.js';
 import { queryRows, type Db, type DbOrTx } from '../db/types.js';
-import type { Address, Certificate, CivilRecord, FamilyCard, FamilyMember, Photo, PopulationRegistry, RegistryResident } from './port.js';
+import type { Address, Certificate, CivilRecord, FamilyCard, FamilyMember, HolderRecords, Photo, PopulationRegistry, RegistryResident } from './port.js';
 import { renderPortrait } from './portrait.js';
 import { createRandom } from './prng.js';
 import { addCivilRecords, ageOn, DEFAULT_AS_OF, DEFAULT_SEED, generateFamilies, type SyntheticOptions } from './synthetic.js';
@@ -59,7 +59,30 @@ export function createSeededRegistry(db: Db): PopulationRegistry {
     .orderBy(asc(registryResidents.familyOrder))
     .prepare('registry_members_by_kk');
 
+  // The holder's KK members with the card beside each (left join: a resident whose card is missing still has a row):
+  // the holder is one of the members, so one statement answers the whole HolderRecords.
+  const holderWithFamily = db
+    .select({ member: registryResidents, card: registryFamilyCards })
+    .from(registryResidents)
+    .leftJoin(registryFamilyCards, eq(registryFamilyCards.kk, registryResidents.kk))
+    .where(eq(registryResidents.kk, sql`(select ${registryResidents.kk} from ${registryResidents} where ${registryResidents.nik} = ${sql.placeholder('nik')})`))
+    .orderBy(asc(registryResidents.familyOrder))
+    .prepare('registry_holder_with_family');
+
   return {
+    async holderRecords(nik): Promise<HolderRecords | null> {
+      const rows = await holderWithFamily.execute({ nik });
+      const self = rows.find((row) => row.member.nik === nik);
+      if (!self) return null;
+      const card = self.card;
+      return {
+        resident: toResident(self.member),
+        civil: toCivilRecord(self.member),
+        family: card
+          ? { kk: card.kk, headNik: card.headNik, issuedOn: card.issuedOn, address: addressOf(card), members: rows.map((row) => toFamilyMember(row.member)) }
+          : null,
+      };
+    },
     async findResident(nik) {
       const [row] = await residentByNik.execute({ nik });
       return row ? toResident(row) : null;

@@ -260,3 +260,28 @@ describe('createSeededRegistry', () => {
     }
   });
 });
+
+describe('holderRecords', () => {
+  it('answers in one read what findResident, civilRecord and familyCard answer in three', async () => {
+    await seedRegistry(database.db, { count: 1500, seed: SEED });
+    const niks = (await database.db.select({ nik: registryResidents.nik }).from(registryResidents).limit(40)).map((r) => r.nik);
+    expect(niks.length).toBe(40);
+    for (const nik of niks) {
+      const resident = await registry.findResident(nik);
+      const expected = { resident, civil: await registry.civilRecord(nik), family: await registry.familyCard(resident!.kk) };
+      expect(await registry.holderRecords(nik)).toEqual(expected);
+    }
+  });
+
+  it('gives null for an unknown NIK, and family null when the card row is missing', async () => {
+    expect(await registry.holderRecords('9999999999999999')).toBeNull();
+    const [someone] = await database.db.select().from(registryResidents).limit(1);
+    const orphan = { ...someone!, nik: '9999990101019999', kk: '9999990101010000', familyOrder: 1 };
+    await database.db.insert(registryResidents).values(orphan);
+    const records = await registry.holderRecords(orphan.nik);
+    expect(records?.resident.nik).toBe(orphan.nik);
+    expect(records?.civil.kk).toBe(orphan.kk);
+    expect(records?.family).toBeNull();
+    await database.db.delete(registryResidents).where(eq(registryResidents.nik, orphan.nik));
+  });
+});

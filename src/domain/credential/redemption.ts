@@ -19,8 +19,8 @@ import { accessLog, accounts, holderBlocks, ktpTokens, outbox, verifiers } from 
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import type { KtpFields } from '../../registry/port.js';
-import { documentOf } from '../holder/documents.js';
+import type { KtpFields, RegistryResident } from '../../registry/port.js';
+import { documentWithResident } from '../holder/documents.js';
 import { zoneOfProvince, type IndonesianZone } from '../local-time.js';
 
 /** How late a scan may arrive: the server's clock judges, with this much slack for scanning and sending. */
@@ -61,6 +61,38 @@ const OUTCOME_ERROR = {
   refused: 'holder_refused',
 } as const;
 
+/**
+ * The redemption statement, with named placeholders (apiKeyHash, tokenId, now, notBefore, counter, noticeId,
+ * noticeKey). Exported so the bench's bare ceiling runs exactly this text (scripts/bench/ceiling.ts).
+ */
+export function redeemStatement(): SQL {
+  const at = sql`${sql.placeholder('now')}::timestamptz`;
+  return sql`with v as (
+               select id, name, allowed_elements, allowed_documents from ${verifiers}
+               where api_key_hash = ${sql.placeholder('apiKeyHash')} and status = 'active'
+             ), r as (
+               update ${ktpTokens} t set used_at = ${at}, used_by = v.id
+               from v, ${accounts} a
+               where t.id = ${sql.placeholder('tokenId')} and t.used_at is null and t.revoked_at is null
+                 and t.expires_at > ${sql.placeholder('notBefore')}::timestamptz
+                 and a.id = t.account_id and a.status = 'active' and (a.locked_until is null or a.locked_until <= ${at})
+                 and t.document = any(v.allowed_documents)
+                 and (t.document <> 'ktp' or t.elements && v.allowed_elements)
+                 and not exists (select 1 from ${holderBlocks} b where b.account_id = t.account_id and b.verifier_id = v.id)
+               returning t.id, t.account_id, a.nik, t.document, a.email, a.scan_notifications,
+                 array(select e from unnest(t.elements) e where e = any(v.allowed_elements)) as disclosed
+             ), logged as (
+               insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
+               select ${at}, r.id, r.account_id, v.id, 'verified', r.disclosed, ${sql.placeholder('counter')}, r.document from r, v
+               returning seq
+             ), notice as (
+               ${scanNoticeDraft(sql`r.email`, sql`${sql.placeholder('noticeId')}`, sql`${sql.placeholder('noticeKey')}`, at)}
+               from r, logged where r.scan_notifications
+             )
+             select v.id as verifier_id, v.name as verifier_name, r.account_id, r.nik, r.disclosed
+             from v left join r on true`;
+}
+
 export async function redeemKtpToken(
   deps: Deps,
   input: { verifier: VerifierCredential; token: unknown; counter?: string },
@@ -80,33 +112,7 @@ export async function redeemKtpToken(
     account_id: string | null;
     nik: string | null;
     disclosed: string[] | null;
-  }>(db, 'ktp_token_redeem', () => {
-    const at = sql`${sql.placeholder('now')}::timestamptz`;
-    return sql`with v as (
-                 select id, name, allowed_elements, allowed_documents from ${verifiers}
-                 where api_key_hash = ${sql.placeholder('apiKeyHash')} and status = 'active'
-               ), r as (
-                 update ${ktpTokens} t set used_at = ${at}, used_by = v.id
-                 from v, ${accounts} a
-                 where t.id = ${sql.placeholder('tokenId')} and t.used_at is null and t.revoked_at is null
-                   and t.expires_at > ${sql.placeholder('notBefore')}::timestamptz
-                   and a.id = t.account_id and a.status = 'active' and (a.locked_until is null or a.locked_until <= ${at})
-                   and t.document = any(v.allowed_documents)
-                   and (t.document <> 'ktp' or t.elements && v.allowed_elements)
-                   and not exists (select 1 from ${holderBlocks} b where b.account_id = t.account_id and b.verifier_id = v.id)
-                 returning t.id, t.account_id, a.nik, t.document, a.email, a.scan_notifications,
-                   array(select e from unnest(t.elements) e where e = any(v.allowed_elements)) as disclosed
-               ), logged as (
-                 insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
-                 select ${at}, r.id, r.account_id, v.id, 'verified', r.disclosed, ${sql.placeholder('counter')}, r.document from r, v
-                 returning seq
-               ), notice as (
-                 ${scanNoticeDraft(sql`r.email`, sql`${sql.placeholder('noticeId')}`, sql`${sql.placeholder('noticeKey')}`, at)}
-                 from r, logged where r.scan_notifications
-               )
-               select v.id as verifier_id, v.name as verifier_name, r.account_id, r.nik, r.disclosed
-               from v left join r on true`;
-  });
+  }>(db, 'ktp_token_redeem', redeemStatement);
   const [row] = await redeem({
     apiKeyHash: input.verifier.apiKeyHash,
     tokenId: decoded.tokenId,
@@ -133,17 +139,13 @@ export async function redeemKtpToken(
 
   const disclosed = row.disclosed as KtpElement[];
   deps.logger.debug('ktp token redeemed', { verifierId: row.verifier_id, accountId: row.account_id, elements: disclosed, document: decoded.document });
-  const [shown, document] = await Promise.all([
-    disclose(deps, row.nik, disclosed, { verifierName: row.verifier_name, at: now, zone: zoneOfProvince(row.nik) }),
-    decoded.document === 'ktp' ? null : disclosedDocument(deps, row.nik, decoded.document),
-  ]);
-  return { verifiedAt: now.toISOString(), ...(document ? { document } : {}), ...shown };
-}
-
-/** The document as the registry has it now; the token was the holder's consent to show it. */
-async function disclosedDocument(deps: Pick<Deps, 'registry'>, nik: string, type: TokenDocument): Promise<DisclosedDocument> {
-  const found = await documentOf(deps.registry, nik, type);
-  return { type: found.type, number: found.number, issuedOn: found.issuedOn, fields: found.fields };
+  const stamp = { verifierName: row.verifier_name, at: now, zone: zoneOfProvince(row.nik) };
+  if (decoded.document === 'ktp') return { verifiedAt: now.toISOString(), ...(await disclose(deps, row.nik, disclosed, stamp)) };
+  // The document as the registry has it now (the token was the holder's consent to show it), and the KTP elements
+  // beside it from the same registry read.
+  const found = await documentWithResident(deps.registry, row.nik, decoded.document);
+  const document: DisclosedDocument = { type: found.document.type, number: found.document.number, issuedOn: found.document.issuedOn, fields: found.document.fields };
+  return { verifiedAt: now.toISOString(), document, ...(await disclose(deps, row.nik, disclosed, stamp, found.resident)) };
 }
 
 /** Why the redemption statement changed nothing, from the token's and its holder's state right after it. */
@@ -228,7 +230,7 @@ async function logFailure(
 }
 
 /** Fresh outbox ids for a notice: made per attempt (two random draws), used only when the statement writes one. */
-const noticeIds = () => ({ noticeId: newId('msg'), noticeKey: `ikd-${randomSecret(18)}` });
+export const noticeIds = () => ({ noticeId: newId('msg'), noticeKey: `ikd-${randomSecret(18)}` });
 
 /**
  * The INSERT … SELECT head of a per-scan notice draft, for a CTE whose FROM supplies `logged.seq` (the access-log row)
@@ -244,10 +246,12 @@ async function disclose(
   nik: string,
   elements: readonly KtpElement[],
   stamp: { verifierName: string; at: Date; zone: IndonesianZone },
+  /** The holder's registry record when the caller has read it already. */
+  known?: RegistryResident,
 ): Promise<{ resident: DisclosedResident; photo?: string }> {
   const wants = new Set(elements);
   const [record, stamped] = await Promise.all([
-    elements.some((e) => e !== 'nik' && e !== 'photo') ? deps.registry.findResident(nik) : null,
+    known ?? (elements.some((e) => e !== 'nik' && e !== 'photo') ? deps.registry.findResident(nik) : null),
     wants.has('photo') ? deps.photos.stamped(nik, () => deps.registry.residentPhoto(nik), stamp) : null,
   ]);
   const resident: DisclosedResident = {};

@@ -4,7 +4,7 @@
  * Everything is derived from the holder's own NIK; another holder's data is reachable only through a shared KK.
  */
 import { AppError } from '../../errors.js';
-import type { Certificate, CivilRecord, FamilyCard, PopulationRegistry, RegistryResident } from '../../registry/port.js';
+import type { Certificate, CivilRecord, FamilyCard, HolderRecords, PopulationRegistry, RegistryResident } from '../../registry/port.js';
 import type { Deps } from '../../deps.js';
 import type { KtpElement } from '../../crypto/token-codec.js';
 import { issueKtpToken, type QrFormat, type ResidentTokenCredential } from '../credential/ktp-token.js';
@@ -25,16 +25,9 @@ export interface PopulationDocument extends DocumentSummary {
 
 type Lang = 'id' | 'en';
 
-interface HolderRecords {
-  resident: RegistryResident;
-  civil: CivilRecord;
-  family: FamilyCard | null;
-}
 
 async function holderRecords(registry: PopulationRegistry, nik: string): Promise<HolderRecords | null> {
-  const [resident, civil] = await Promise.all([registry.findResident(nik), registry.civilRecord(nik)]);
-  if (!resident || !civil) return null;
-  return { resident, civil, family: await registry.familyCard(resident.kk) };
+  return registry.holderRecords(nik);
 }
 
 const ktpFields = (r: RegistryResident) => ({
@@ -177,9 +170,23 @@ export async function documentsOf(registry: PopulationRegistry, nik: string, lan
 
 /** One document of the holder; 404 document_not_found for a type the holder does not have (or no such type). */
 export async function documentOf(registry: PopulationRegistry, nik: string, type: string, lang: Lang = 'id'): Promise<PopulationDocument> {
-  const found = (await documentsOf(registry, nik, lang)).find((d) => d.type === type);
-  if (!found) throw new AppError('document_not_found');
-  return found;
+  return (await documentWithResident(registry, nik, type, lang)).document;
+}
+
+/**
+ * One document of the holder and the holder's registry record, from the same read: a document QR's redemption
+ * discloses KTP elements beside the document without reading the registry twice.
+ */
+export async function documentWithResident(
+  registry: PopulationRegistry,
+  nik: string,
+  type: string,
+  lang: Lang = 'id',
+): Promise<{ document: PopulationDocument; resident: RegistryResident }> {
+  const records = await holderRecords(registry, nik);
+  const found = records ? (await withFamilyDeaths(registry, records, holderDocuments(records, lang), lang)).find((d) => d.type === type) : undefined;
+  if (!records || !found) throw new AppError('document_not_found');
+  return { document: found, resident: records.resident };
 }
 
 /** GET /v1/me/documents */
