@@ -12,7 +12,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.', 'holder.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
