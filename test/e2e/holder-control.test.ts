@@ -97,8 +97,8 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('the holder in control',
     expect(login.status).toBe(403);
     expect(await code(login)).toBe('account_self_locked');
 
-    // The same link again: used once, refused.
-    const again = await open(new URL(link!).pathname + new URL(link!).search);
+    // The same link again, on a phone without JavaScript (the page is a plain form): used once, refused.
+    const again = await open(new URL(link!).pathname + new URL(link!).search, { javaScriptEnabled: false });
     const againButton = await again.page.$('#lock-submit');
     if (againButton) {
       await againButton.click();
