@@ -495,7 +495,7 @@ export const id = {
   'holder.lock.submit': "Kunci IKD",
   'holder.locked': "IKD Anda terkunci. Buka kunci dengan perangkat ini dan PIN Anda.",
   'holder.unlock.heading': "Buka kunci",
-  'holder.unlock.lead': "IKD Anda Anda kunci sendiri. Masukkan PIN untuk membukanya dengan perangkat ini.",
+  'holder.unlock.lead': "IKD ini Anda kunci sendiri. Masukkan PIN untuk membukanya dengan perangkat ini.",
   'holder.unlock.submit': "Buka kunci",
   'holder.unlock.done': "Kunci IKD dibuka. Silakan masuk dengan PIN Anda.",
   'err.account_self_locked': "IKD Anda terkunci. Pilih \"Buka kunci\" untuk membukanya dengan PIN Anda.",
