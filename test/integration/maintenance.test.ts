@@ -189,6 +189,9 @@ describe('the maintenance job', () => {
       outbox: 1,
       ktp_tokens: 3,
       activations: 3,
+      pin_resets: 0,
+      operator_login_locks: 0,
+      registrations: 0,
     });
 
     expect(await ids(challenges)).toEqual(['ch-kept', 'ch-live']);

@@ -40,23 +40,36 @@ const DUE: Record<RetentionTable, (cutoff: Date) => SQL> = {
   outbox: (c) => sql`status = 'sent' and sent_at < ${iso(c)}`,
   ktp_tokens: (c) => sql`expires_at < ${iso(c)}`,
   activations: (c) => sql`expires_at < ${iso(c)}`,
+  pin_resets: (c) => sql`expires_at < ${iso(c)}`,
+  operator_login_locks: (c) => sql`last_attempt_at < ${iso(c)} and (locked_until is null or locked_until < ${iso(c)})`,
+  // Blanked, not deleted (BLANKED below). Expiry is applied lazily (expireIfDue), so a pending registration past its
+  // 7 days is expired too, whether or not a reader has marked it yet.
+  registrations: (c) =>
+    sql`selfie is not null and ((status = 'rejected' and coalesce(decided_at, created_at) < ${iso(c)})
+        or (status in ('expired', 'pending_verification') and expires_at < ${iso(c)}))`,
+};
+
+/** Tables whose due rows stay and lose these columns instead: the registration is a record; its face is not kept. */
+const BLANKED: Partial<Record<RetentionTable, SQL>> = {
+  registrations: sql`selfie = null, selfie_type = null`,
 };
 
 /**
- * Deletes one table's due rows, `batchSize` per statement, until fewer than a batch are left. The condition is checked
+ * Deletes (or, for BLANKED tables, blanks) one table's due rows, `batchSize` per statement, until fewer than a batch are left. The condition is checked
  * again on the row deleted, so a row changed between the inner select and the delete is only deleted if still due.
  */
 export async function purgeTable(deps: Pick<Deps, 'db'>, table: RetentionTable, cutoff: Date, batchSize = PURGE_BATCH_SIZE): Promise<number> {
   const due = DUE[table](cutoff);
   const name = sql.identifier(table);
   let total = 0;
+  const blank = BLANKED[table];
   for (;;) {
+    const batch = sql`ctid = any(array(select ctid from ${name} where ${due} limit ${batchSize})) and ${due}`;
     const [row] = await queryRows<{ n: number | string }>(
       deps.db,
-      sql`with gone as (
-            delete from ${name} where ctid = any(array(select ctid from ${name} where ${due} limit ${batchSize})) and ${due}
-            returning 1)
-          select count(*)::int as n from gone`,
+      blank
+        ? sql`with gone as (update ${name} set ${blank} where ${batch} returning 1) select count(*)::int as n from gone`
+        : sql`with gone as (delete from ${name} where ${batch} returning 1) select count(*)::int as n from gone`,
     );
     const n = Number(row?.n ?? 0);
     total += n;

@@ -10,11 +10,21 @@ const DAY = 24 * HOUR;
 /** The longest rate-limit window in use (registration: 1 h per IP and per NIK); rows do not store their own. */
 export const LONGEST_RATE_LIMIT_WINDOW_MS = HOUR;
 
-export type RetentionTable = 'challenges' | 'rate_limits' | 'resident_sessions' | 'operator_sessions' | 'outbox' | 'ktp_tokens' | 'activations';
+export type RetentionTable =
+  | 'challenges'
+  | 'rate_limits'
+  | 'resident_sessions'
+  | 'operator_sessions'
+  | 'outbox'
+  | 'ktp_tokens'
+  | 'activations'
+  | 'pin_resets'
+  | 'operator_login_locks'
+  | 'registrations';
 
 export interface RetentionRule {
   table: RetentionTable;
-  /** What is deleted: the end of life the grace counts from. */
+  /** What is deleted (or, for `registrations`, blanked: the row stays): the end of life the grace counts from. */
   what: string;
   /** Kept this long after the end of life. */
   graceMs: number;
@@ -67,6 +77,26 @@ export const RETENTION: readonly RetentionRule[] = [
     graceMs: 30 * DAY,
     why:
       'the registration (kept) carries the status; for 30 days an old link still answers "expired" rather than "invalid"',
+  },
+  {
+    table: 'pin_resets',
+    what: 'Lupa PIN codes, from their expiry (15 min after issue): consumed, voided or expired alike',
+    graceMs: DAY,
+    why: 'a code past its expiry is refused anyway; the audit log keeps each request and confirmation for good, so a day is enough to read logs',
+  },
+  {
+    table: 'operator_login_locks',
+    what: 'operator login-failure counters, from the later of their last failure and the end of their lock (15 min)',
+    graceMs: DAY,
+    why: 'a counter idle for 15 min starts again from one and an ended lock refuses nothing; every lock is kept in the audit log',
+  },
+  {
+    table: 'registrations',
+    what: 'the selfie (image bytes and type) of a rejected or expired registration, from its rejection or its 7-day expiry; the row stays',
+    graceMs: 30 * DAY,
+    why:
+      '30 days lets the registrant ask why and an operator look again; after that a face is kept for nothing. Pending and approved ' +
+      'registrations keep theirs (the counter compares it); an account\'s deletion erases them at once',
   },
 ];
 

@@ -12,7 +12,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.', 'holder.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -133,6 +133,19 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           </button>
           <Status id="login-status" />
         </form>
+        <div id="login-unlock" class="notice warn" role="region" aria-labelledby="unlock-heading" hidden>
+          <h2 id="unlock-heading" tabindex={-1}>
+            {t('holder.unlock.heading')}
+          </h2>
+          <p>{t('holder.unlock.lead')}</p>
+          <form id="unlock-form" novalidate>
+            <PinField id="unlock-pin" name="pin" label={t('common.pin')} hint={t('common.pinHint')} autocomplete="current-password" t={t} />
+            <button type="submit" class="button primary">
+              {t('holder.unlock.submit')}
+            </button>
+            <Status id="unlock-status" />
+          </form>
+        </div>
         <p class="aside">
           <button type="button" class="button link" id="login-forgot" data-pin-reset>
             {t('reset.link')}
@@ -213,6 +226,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           </button>
           <button type="button" data-tab="history" aria-controls="tab-history">
             {t('home.tab.history')}
+          </button>
+          <button type="button" data-tab="privacy" aria-controls="tab-privacy">
+            {t('home.tab.privacy')}
           </button>
           <button type="button" data-tab="settings" aria-controls="tab-settings">
             {t('home.tab.settings')}
@@ -387,6 +403,57 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
             {t('history.more')}
           </button>
           <Status id="history-status" />
+        </section>
+
+        <section id="tab-privacy" class="tab" aria-labelledby="privacy-heading" hidden>
+          <h2 id="privacy-heading" class="visually-hidden" tabindex={-1}>
+            {t('home.tab.privacy')}
+          </h2>
+          <div class="card">
+            <div class="home-head">
+              <h3 id="datausers-heading">{t('holder.users.heading')}</h3>
+              <button type="button" class="button link" id="datausers-refresh">
+                {t('holder.users.refresh')}
+              </button>
+            </div>
+            <p>{t('holder.users.lead')}</p>
+            <ul id="datausers-list" class="datausers-list" aria-labelledby="datausers-heading" aria-busy="true"></ul>
+            <p id="datausers-empty" class="notice" hidden>
+              {t('holder.users.empty')}
+            </p>
+            <Status id="datausers-status" />
+          </div>
+          <div class="card">
+            <h3>{t('holder.notices.heading')}</h3>
+            <div class="field check">
+              <input id="scan-notices" type="checkbox" disabled />
+              <label for="scan-notices">{t('holder.notices.label')}</label>
+            </div>
+            <Status id="scan-notices-status" />
+          </div>
+          <div class="card">
+            <h3>{t('holder.export.heading')}</h3>
+            <p>{t('holder.export.lead')}</p>
+            <button type="button" class="button secondary" id="export-download">
+              {t('holder.export.submit')}
+            </button>
+            <Status id="export-status" />
+          </div>
+          <div class="card danger-zone">
+            <h3>{t('holder.lock.heading')}</h3>
+            <p>{t('holder.lock.lead')}</p>
+            <form id="lock-self-form" novalidate>
+              <div class="field check">
+                <input id="lock-confirm" name="confirm" type="checkbox" required aria-describedby="lock-confirm-error" />
+                <label for="lock-confirm">{t('holder.lock.confirm')}</label>
+                <p class="field-error" id="lock-confirm-error" hidden></p>
+              </div>
+              <button type="submit" class="button danger">
+                {t('holder.lock.submit')}
+              </button>
+              <Status id="lock-self-status" />
+            </form>
+          </div>
         </section>
 
         <section id="tab-settings" class="tab" aria-labelledby="settings-heading" hidden>

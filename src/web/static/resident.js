@@ -27,10 +27,11 @@ import {
 import { forgetDevice, loadDevice, saveDevice, updateDevice } from './keystore.js';
 import { openDocumentsTab, wireDocuments } from './app-documents.js';
 import { openDataBalikanTab, wireDataBalikan } from './app-data-balikan.js';
+import { offerUnlockFor, openHolderTab, wireHolder } from './app-holder.js';
 import { wirePinReset } from './app-pin-reset.js';
 
 const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home', 'view-pin-reset'];
-const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'databalikan', 'history', 'settings'];
+const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'databalikan', 'history', 'privacy', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -427,8 +428,11 @@ async function submitLogin(event) {
     form.elements.pin.value = '';
     if (!result.ok) {
       say('login-status', loginProblemMessage(result.problem, result.headers), 'error');
+      // A self-locked account is offered "Buka kunci" (device + PIN) right here, with the focus on it.
+      if (offerUnlockFor(result.problem)) return;
       return form.elements.pin.focus();
     }
+    offerUnlockFor(null);
     saveSession({ accessToken: result.data.accessToken, expiresAt: result.data.expiresAt });
     if (device.nik !== nik || device.status !== 'active') {
       device = { ...device, nik, status: 'active' };
@@ -465,6 +469,7 @@ async function openTab(name, { focus = true } = {}) {
   if (name === 'history') await loadHistory(true);
   await openDocumentsTab(name, authed);
   await openDataBalikanTab(name, authed);
+  await openHolderTab(name);
   if (name === 'qr' && !$('qr-form').hidden) $('qr-pin').focus();
 }
 
@@ -797,6 +802,14 @@ async function start() {
   $('qr-form').addEventListener('submit', submitQr);
   wireDocuments(authed);
   wireDataBalikan(authed);
+  wireHolder({
+    authed,
+    token: () => readSession()?.accessToken ?? null,
+    lockedOut: () => endSession(null),
+    signedChallenge,
+    getDevice: () => device,
+    loginProblemMessage,
+  });
   wirePinReset({
     getDevice: () => device,
     signedChallenge,
