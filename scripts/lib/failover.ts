@@ -143,7 +143,7 @@ export async function runFailover(options: { bin?: string; log?: (line: string) 
             if (promoted && !firstOkAfterPromotion) firstOkAfterPromotion = since();
           }
           if (verified.status !== 503) {
-            if (attempt > 0 && verified.code === 'token_already_used') alreadyUsedAfter503.add(decoded.tokenId);
+            if (attempt > 0 && verified.json?.code === 'token_already_used') alreadyUsedAfter503.add(decoded.tokenId);
             break;
           }
           retriedAfter503.add(decoded.tokenId);
