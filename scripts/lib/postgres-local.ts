@@ -74,7 +74,7 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** initdb is refused to root: run the binaries as `postgres` then (numeric ids, no `su` shell quoting). */
-function postgresUser(): { uid: number; gid: number } | undefined {
+export function postgresUser(): { uid: number; gid: number } | undefined {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());

@@ -58,6 +58,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       code === 'CONNECTION_CLOSED' || code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED' ||
       code === 'CONNECT_TIMEOUT' || code === '57P01' || code === '57P02' || code === '57P03' || code === '08006' ||
       code === '08001' || code === '08003' || code === '53300' ||
+      // read_only_sql_transaction: the pool reached a hot standby (a failover under way: the primary is gone, the
+      // standby not yet promoted; postgres.js's target_session_attrs=read-write does not see in_hot_standby).
+      // Nothing was written; once it is promoted the same connections write again.
+      code === '25006' ||
       /PGlite is closed|database system is (shutting down|starting up)|Connection terminated/i.test(message)
     ) {
       return true;

@@ -129,8 +129,10 @@ export interface OperatorLogin {
   operator: Omit<OperatorPrincipal, 'sessionId'>;
 }
 
-// Unknown usernames are checked against this secret, so they cost a TOTP computation like real ones.
-const DUMMY_TOTP_SECRET = newTotpSecret();
+// Unknown usernames are checked against this secret, so they cost a TOTP computation like real ones. Made at first
+// use, not at import: workerd refuses random values in a module's global scope.
+let dummyTotpSecret: string | undefined;
+const dummyTotp = (): string => (dummyTotpSecret ??= newTotpSecret());
 
 const invalidCredentials = () => new AppError('invalid_credentials');
 
@@ -186,7 +188,7 @@ export async function loginOperator(deps: Pick<Deps, 'db' | 'clock' | 'passwords
   const passwordOk = await deps.passwords.verify(claimed?.passwordHash ?? (await dummyPasswordHash(deps.passwords)), input.password);
   // A row from before sealing (the Node start seals them all; a Worker may meet one first) is sealed at this login.
   const legacyTotp = claimed ? !isSealed(claimed.totpSecret) : false;
-  const totpSecret = !claimed ? DUMMY_TOTP_SECRET : legacyTotp ? claimed.totpSecret : await deps.secrets.open(claimed.totpSecret, claimed.id);
+  const totpSecret = !claimed ? dummyTotp() : legacyTotp ? claimed.totpSecret : await deps.secrets.open(claimed.totpSecret, claimed.id);
   const step = await matchTotp(totpSecret, input.otp, now);
   const reason = !claimed ? (operator ? 'disabled' : 'unknown_user') : !passwordOk ? 'wrong_password' : step === null ? 'wrong_otp' : 'otp_reused';
 
