@@ -94,7 +94,7 @@ describe('the whole flow through openid-client', () => {
     expect(typeof claims.auth_time).toBe('number');
 
     // And independently with jose against the published JWKS.
-    const jwks = createRemoteJWKSet(new URL(`${ISSUER}/.well-known/jwks.json`), { [customFetch]: appFetch(ctx) });
+    const jwks = createRemoteJWKSet(new URL(`${ISSUER}/.well-known/jwks.json`), { [customFetch]: appFetch(ctx) as never });
     const { protectedHeader, payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: ISSUER, audience: rp.clientId, algorithms: ['ES256'] });
     expect(protectedHeader.alg).toBe('ES256');
     expect(protectedHeader.kid).toBe(`es-${ctx.deps.keys.currentKid}`);

@@ -189,6 +189,10 @@ describe('the maintenance job', () => {
       outbox: 1,
       ktp_tokens: 3,
       activations: 3,
+      // Masuk dengan IKD's tables (their purge is tested in test/http/oidc-holder.test.ts): nothing seeded here.
+      oidc_authorizations: 0,
+      oidc_access_tokens: 0,
+      oidc_client_assertions: 0,
     });
 
     expect(await ids(challenges)).toEqual(['ch-kept', 'ch-live']);

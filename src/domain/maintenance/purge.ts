@@ -40,6 +40,9 @@ const DUE: Record<RetentionTable, (cutoff: Date) => SQL> = {
   outbox: (c) => sql`status = 'sent' and sent_at < ${iso(c)}`,
   ktp_tokens: (c) => sql`expires_at < ${iso(c)}`,
   activations: (c) => sql`expires_at < ${iso(c)}`,
+  oidc_authorizations: (c) => sql`expires_at < ${iso(c)}`,
+  oidc_access_tokens: (c) => sql`(expires_at < ${iso(c)} or revoked_at < ${iso(c)})`,
+  oidc_client_assertions: (c) => sql`expires_at < ${iso(c)}`,
 };
 
 /**

@@ -10,7 +10,17 @@ const DAY = 24 * HOUR;
 /** The longest rate-limit window in use (registration: 1 h per IP and per NIK); rows do not store their own. */
 export const LONGEST_RATE_LIMIT_WINDOW_MS = HOUR;
 
-export type RetentionTable = 'challenges' | 'rate_limits' | 'resident_sessions' | 'operator_sessions' | 'outbox' | 'ktp_tokens' | 'activations';
+export type RetentionTable =
+  | 'challenges'
+  | 'rate_limits'
+  | 'resident_sessions'
+  | 'operator_sessions'
+  | 'outbox'
+  | 'ktp_tokens'
+  | 'activations'
+  | 'oidc_authorizations'
+  | 'oidc_access_tokens'
+  | 'oidc_client_assertions';
 
 export interface RetentionRule {
   table: RetentionTable;
@@ -67,6 +77,24 @@ export const RETENTION: readonly RetentionRule[] = [
     graceMs: 30 * DAY,
     why:
       'the registration (kept) carries the status; for 30 days an old link still answers "expired" rather than "invalid"',
+  },
+  {
+    table: 'oidc_authorizations',
+    what: 'Masuk dengan IKD login requests (client, scopes, decision, code hash), from their expiry (5 min after the authorize page)',
+    graceMs: 7 * DAY,
+    why: 'a code lives 60 s; for a week a replayed code is still recognised (and what it issued revoked). Every approved login stays in the access log for good',
+  },
+  {
+    table: 'oidc_access_tokens',
+    what: 'access tokens given to online services (SHA-256 only), from their expiry (10 min) or revocation',
+    graceMs: 7 * DAY,
+    why: 'an expired or revoked token authenticates nothing; a week lets support answer "which service read my data then?"',
+  },
+  {
+    table: 'oidc_client_assertions',
+    what: 'ids (jti) of private_key_jwt client assertions, from their expiry',
+    graceMs: HOUR,
+    why: 'an expired assertion is refused by its own exp; the jti is kept only while a replay could still be accepted',
   },
 ];
 
