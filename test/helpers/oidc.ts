@@ -52,7 +52,7 @@ export interface StartedLogin {
 }
 
 /** The RP sends the browser to /oidc/authorize (PKCE S256, state, nonce); the page's request id and cookie. */
-export async function startLogin(ctx: TestContext, config: client.Configuration, redirectUri: string, scope = 'openid profile nik'): Promise<StartedLogin> {
+export async function startLogin(ctx: TestContext, config: client.Configuration, redirectUri: string, scope = 'openid profile'): Promise<StartedLogin> {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
