@@ -25,6 +25,9 @@ import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
 import { operatorStatsRoutes } from './http/routes/operator-stats.js';
 import { docsRoutes } from './http/routes/docs.js';
 import { lockRoutes } from './http/routes/locks.js';
+import { oidcRoutes } from './http/routes/oidc.js';
+import { adminOidcClientRoutes } from './http/routes/admin-oidc-clients.js';
+import { devRpRoutes } from './http/routes/dev-rp.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -57,6 +60,9 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', operatorStatsRoutes());
   app.route('/', docsRoutes());
   app.route('/', lockRoutes());
+  app.route('/', oidcRoutes());
+  app.route('/', adminOidcClientRoutes());
+  app.route('/', devRpRoutes(() => app));
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -38,6 +38,7 @@ export const errorCatalog = {
   lock_link_expired: { status: 410, id: 'Tautan kunci kedaluwarsa', en: 'Lock link expired' },
   token_expired: { status: 410, id: 'Token kedaluwarsa', en: 'Token expired' },
   pin_reset_expired: { status: 410, id: 'Kode Lupa PIN kedaluwarsa', en: 'PIN reset code expired' },
+  request_expired: { status: 410, id: 'Permintaan kedaluwarsa', en: 'Request expired' },
   payload_too_large: { status: 413, id: 'Isi permintaan terlalu besar', en: 'Payload too large' },
   unsupported_media_type: { status: 415, id: 'Jenis konten tidak didukung', en: 'Unsupported media type' },
   registration_rejected: { status: 422, id: 'Pendaftaran ditolak', en: 'Registration rejected' },

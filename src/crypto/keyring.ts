@@ -1,6 +1,11 @@
-/** The service key ring: Ed25519 signing keys and AES-256 keys by kid; the current one signs, all live ones verify. */
+/**
+ * The service key ring: Ed25519 signing keys, AES-256 keys and P-256 keys (ES256 OpenID Connect ID tokens) by kid; the
+ * current one signs, all live ones verify.
+ */
 import {
+  createECDH,
   createCipheriv,
+  hkdfSync,
   createDecipheriv,
   createPrivateKey,
   createPublicKey,
@@ -26,6 +31,11 @@ export const storedKeySchema = z.object({
   ed25519: key32,
   /** AES-256-GCM key, 32 bytes base64url. */
   aes: key32,
+  /**
+   * P-256 private scalar, 32 bytes base64url: signs ES256 ID tokens (src/domain/oidc). Optional so rings written
+   * before it existed still load: then it is derived from the Ed25519 seed (HKDF), the same on every start.
+   */
+  p256: key32.optional(),
 });
 export const storedKeyRingSchema = z
   .object({ current: kidSchema, keys: z.array(storedKeySchema).min(1) })
@@ -47,8 +57,21 @@ export interface Jwk {
   use: 'sig';
 }
 
+/** The public half of a P-256 key in the JWKS; its kid is `es-<kid>` so it never collides with the Ed25519 key's. */
+export interface EcJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+  alg: 'ES256';
+  use: 'sig';
+}
+
 interface LiveKey {
   kid: string;
+  ecPrivateKey: KeyObject;
+  ecPublicJwk: EcJwk;
   kidBytes: Uint8Array;
   createdAt: string;
   privateKey: KeyObject;
@@ -130,6 +153,24 @@ export class KeyRing {
     };
   }
 
+  /** The published JWKS: the Ed25519 keys (KTP tokens) and the P-256 keys (ID tokens), current first. */
+  publicJwks(): { keys: (Jwk | EcJwk)[] } {
+    return { keys: [...this.jwks().keys, ...this.idTokenJwks()] };
+  }
+
+  /** The P-256 public keys, current first: every key that may verify a live ID token. */
+  idTokenJwks(): EcJwk[] {
+    return [...this.byKid.values()]
+      .sort((a, b) => (a.kid === this.currentKid ? -1 : b.kid === this.currentKid ? 1 : 0))
+      .map((k) => k.ecPublicJwk);
+  }
+
+  /** The current P-256 key for jose (ES256 ID tokens), with its JWKS kid. */
+  currentIdTokenKey(): { kid: string; privateKey: KeyObject } {
+    const k = this.mustGet(this.currentKid);
+    return { kid: k.ecPublicJwk.kid, privateKey: k.ecPrivateKey };
+  }
+
   /** The KeyObjects of the current key, for jose (session JWTs). */
   currentSigningKey(): { kid: string; privateKey: KeyObject; publicKey: KeyObject } {
     const k = this.mustGet(this.currentKid);
@@ -156,8 +197,17 @@ function importKey(k: StoredKey): LiveKey {
   });
   const publicKey = createPublicKey(privateKey);
   const jwk = publicKey.export({ format: 'jwk' }) as { x: string };
+  const d = k.p256 ? fromBase64Url(k.p256) : derivedP256Scalar(seed);
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(Buffer.from(d));
+  const point = ecdh.getPublicKey(); // 0x04 ‖ x ‖ y
+  const x = toBase64Url(point.subarray(1, 33));
+  const y = toBase64Url(point.subarray(33, 65));
+  const ecPrivateKey = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x, y, d: toBase64Url(d) }, format: 'jwk' });
   return {
     kid: k.kid,
+    ecPrivateKey,
+    ecPublicJwk: { kty: 'EC', crv: 'P-256', x, y, kid: `es-${k.kid}`, alg: 'ES256', use: 'sig' },
     kidBytes: new Uint8Array(Buffer.from(k.kid, 'hex')),
     createdAt: k.createdAt,
     privateKey,
@@ -167,12 +217,36 @@ function importKey(k: StoredKey): LiveKey {
   };
 }
 
+// The order n of P-256: a private scalar must lie in [1, n-1].
+const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+const isP256Scalar = (d: Uint8Array): boolean => {
+  const v = BigInt(`0x${Buffer.from(d).toString('hex')}`);
+  return v > 0n && v < P256_ORDER;
+};
+
+/** A P-256 scalar from the Ed25519 seed (rings from before the P-256 key): HKDF-SHA256, retried in the ~2^-32 case it is out of range. */
+function derivedP256Scalar(seed: Uint8Array): Uint8Array {
+  for (let i = 0; ; i++) {
+    const d = new Uint8Array(hkdfSync('sha256', seed, new Uint8Array(0), `ikd-v1|p256|${i}`, 32));
+    if (isP256Scalar(d)) return d;
+  }
+}
+
+function randomP256Scalar(): Uint8Array {
+  for (;;) {
+    const d = new Uint8Array(randomBytes(32));
+    if (isP256Scalar(d)) return d;
+  }
+}
+
 export function generateStoredKey(now: Date = new Date()): StoredKey {
   return {
     kid: randomBytes(4).toString('hex'),
     createdAt: now.toISOString(),
     ed25519: toBase64Url(randomBytes(32)),
     aes: toBase64Url(randomBytes(32)),
+    p256: toBase64Url(randomP256Scalar()),
   };
 }
 

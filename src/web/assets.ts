@@ -33,6 +33,7 @@ const SOURCES: Record<string, Source> = {
   'activate.js': { static: 'activate.js', type: JS },
   'stats.js': { static: 'stats.js', type: JS },
   'docs.js': { static: 'docs.js', type: JS },
+  'oidc-authorize.js': { static: 'oidc-authorize.js', type: JS },
   'icons/icon.svg': { static: 'icons/icon.svg', type: 'image/svg+xml' },
   // Served as published (the file carries its own MIT notice); an ES module with no imports.
   'vendor/noble-ed25519.js': { package: '@noble/ed25519', type: JS, banner: '' },

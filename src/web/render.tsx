@@ -6,6 +6,7 @@ import { ActivatePage, isActivationToken } from './pages/activate.js';
 import { CounterPage } from './pages/counter.js';
 import { LockPage, type LockPageState } from './pages/lock.js';
 import { MailboxPage, type MailboxMessage } from './pages/mailbox.js';
+import { DemoRpPage, OidcAuthorizePage, OidcErrorPage, type AuthorizePageProps } from './pages/oidc.js';
 import { OperatorPage } from './pages/operator.js';
 import { ResidentPage } from './pages/resident.js';
 
@@ -26,8 +27,11 @@ function switchHref(c: Context, lang: Lang): string {
   return `${url.pathname}?${url.searchParams.toString()}`;
 }
 
-export function htmlPage(c: Context, render: (page: PageContext) => unknown, status = 200): Response {
-  const { lang, remember } = pageLanguage(c);
+/** `langOverride`: a language the request names another way (OpenID Connect's ui_locales), before ?lang= and cookie. */
+export function htmlPage(c: Context, render: (page: PageContext) => unknown, status = 200, langOverride?: Lang): Response {
+  const chosen = pageLanguage(c);
+  const lang = langOverride ?? chosen.lang;
+  const remember = langOverride ? false : chosen.remember;
   const html = renderDocument(render({ lang, t: translator(lang), switchHref: switchHref(c, lang) }));
   const headers: Record<string, string> = {
     'Content-Type': 'text/html; charset=utf-8',
@@ -60,3 +64,25 @@ export function lockPage(c: Context, token: string | undefined, state: LockPageS
 export const mailboxPage = (c: Context, messages: MailboxMessage[]) => htmlPage(c, (p) => <MailboxPage {...p} messages={messages} />);
 
 export type { MailboxMessage };
+
+/** OpenID Connect's ui_locales (space-separated, preferred first): English when it comes before Indonesian. */
+function uiLocale(c: Context): Lang | undefined {
+  if (c.req.query('lang')) return undefined;
+  for (const tag of (c.req.query('ui_locales') ?? '').split(' ')) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base === 'en' || base === 'id') return base;
+  }
+  return undefined;
+}
+
+/** GET /oidc/authorize: the request's page (Indonesian; English with ui_locales=en). */
+export const oidcAuthorizePage = (c: Context, view: Omit<AuthorizePageProps, keyof PageContext>) =>
+  htmlPage(c, (p) => <OidcAuthorizePage {...p} {...view} />, 200, uiLocale(c));
+
+/** GET /oidc/authorize for an unknown client or an unregistered redirect URI: 400, never a redirect. */
+export const oidcErrorPage = (c: Context, reason: 'unknown_client' | 'redirect_uri') =>
+  htmlPage(c, (p) => <OidcErrorPage {...p} reason={reason} />, 400, uiLocale(c));
+
+/** GET /dev/rp (development only): the demo relying party. */
+export const demoRpPage = (c: Context, view: { loginHref: string; error?: string; userinfo?: Record<string, unknown>; idTokenClaims?: Record<string, unknown> }) =>
+  htmlPage(c, (p) => <DemoRpPage {...p} {...view} />);

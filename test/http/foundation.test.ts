@@ -49,7 +49,9 @@ describe('JWKS', () => {
     const res = await ctx.app.request('/.well-known/jwks.json');
     expect(res.status).toBe(200);
     const jwks = (await res.json()) as { keys: Record<string, string>[] };
-    expect(jwks.keys).toHaveLength(1);
+    // One ring entry: its Ed25519 key (KTP tokens) and its P-256 key (ID tokens, src/domain/oidc).
+    expect(jwks.keys.map((k) => k.kty)).toEqual(['OKP', 'EC']);
+    expect(jwks.keys[1]).toEqual({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: `es-${ctx.deps.keys.currentKid}`, x: expect.any(String), y: expect.any(String) });
     expect(jwks.keys[0]).toEqual({
       kty: 'OKP',
       crv: 'Ed25519',

@@ -69,6 +69,13 @@ async function expectNoServerError(res: Response, what: string): Promise<void> {
   const text = await res.text();
   expect(res.status, `${what} → ${res.status} ${text.slice(0, 200)}`).toBeLessThan(500);
   expect(text, what).not.toMatch(/\n\s+at .*:\d+:\d+|node_modules\//);
+  // OAuth's token and userinfo endpoints answer RFC 6749 / 6750 errors ({ error, error_description }): relying-party
+  // libraries read that shape, not problem+json.
+  if (res.status >= 400 && /^(POST|GET) \/oidc\/(token|userinfo) /.test(what)) {
+    expect(res.headers.get('content-type'), what).toContain('application/json');
+    expect(typeof (JSON.parse(text) as { error?: string }).error, what).toBe('string');
+    return;
+  }
   if (res.status >= 400 && !res.headers.get('content-type')?.includes('text/html')) {
     expect(res.headers.get('content-type'), what).toContain('application/problem+json');
     const body = JSON.parse(text) as { code?: string };

@@ -192,6 +192,10 @@ describe('the maintenance job', () => {
       pin_resets: 0,
       operator_login_locks: 0,
       registrations: 0,
+      // Masuk dengan IKD's tables (their purge is tested in test/http/oidc-holder.test.ts): nothing seeded here.
+      oidc_authorizations: 0,
+      oidc_access_tokens: 0,
+      oidc_client_assertions: 0,
     });
 
     expect(await ids(challenges)).toEqual(['ch-kept', 'ch-live']);

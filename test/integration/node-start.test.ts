@@ -79,8 +79,8 @@ describe('npm start on a fresh clone', () => {
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
       expect(health.headers.get('x-request-id')).toBeTruthy();
-      const jwks = (await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
-      expect(jwks.keys).toHaveLength(1);
+      const jwks = (await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as { keys: { kid: string; kty: string }[] };
+      expect(jwks.keys.map((k) => k.kty)).toEqual(['OKP', 'EC']);
 
       const creds = JSON.parse(await readFile(join(dataDir, 'dev-credentials.json'), 'utf8'));
       expect(creds.baseUrl).toMatch(/^http:\/\/localhost:\d+$/);

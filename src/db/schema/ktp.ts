@@ -53,7 +53,7 @@ export const accessLog = pgTable(
     accountId: text('account_id'),
     verifierId: text('verifier_id').notNull(),
     outcome: text('outcome', {
-      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written', 'refused'],
+      enum: ['verified', 'expired', 'already_used', 'revoked', 'invalid', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written', 'refused', 'login'],
     }).notNull(),
     elements: text('elements').array().notNull(),
     /** The document of a document QR; null for a KTP QR or an unreadable token. */

@@ -10,7 +10,7 @@ export const HISTORY_PAGE_SIZE = 20;
 export interface AccessHistoryItem {
   at: string;
   verifier: { id: string; name: string };
-  outcome: 'verified' | 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'not_allowed' | 'nothing_to_disclose' | 'data_written' | 'refused';
+  outcome: 'verified' | 'expired' | 'already_used' | 'revoked' | 'account_inactive' | 'not_allowed' | 'nothing_to_disclose' | 'data_written' | 'refused' | 'login';
   elements: string[];
   /** The document of a document QR (absent for a KTP QR). */
   document?: string;

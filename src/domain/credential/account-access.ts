@@ -1,6 +1,6 @@
-/** Cuts an account off from its phones: devices revoked, resident sessions ended, live KTP QR tokens revoked. */
+/** Cuts an account off from its phones: devices revoked, resident sessions ended, live KTP QR tokens and online-service access tokens revoked. */
 import { sql } from 'drizzle-orm';
-import { devices, ktpTokens, residentSessions } from '../../db/schema/index.js';
+import { devices, ktpTokens, oidcAccessTokens, residentSessions } from '../../db/schema/index.js';
 import { queryRows, type DbOrTx } from '../../db/types.js';
 
 export interface RevokedAccess {
@@ -30,6 +30,12 @@ export async function endSessionsAndTokens(tx: DbOrTx, accountId: string, now: D
     tx,
     sql`update ${ktpTokens} set revoked_at = ${now.toISOString()}::timestamptz
         where account_id = ${accountId} and revoked_at is null and used_at is null and expires_at > ${now.toISOString()}::timestamptz returning id`,
+  );
+  // Online services' access tokens (Masuk dengan IKD) end with the sessions: an unlock does not revive them.
+  await queryRows(
+    tx,
+    sql`update ${oidcAccessTokens} set revoked_at = ${now.toISOString()}::timestamptz
+        where account_id = ${accountId} and revoked_at is null and expires_at > ${now.toISOString()}::timestamptz returning id`,
   );
   return { sessions: sessions.length, tokens: tokens.length };
 }

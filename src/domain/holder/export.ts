@@ -3,7 +3,7 @@
  * Secrets are described, never exported: PIN hash, session and link token hashes stay out.
  */
 import { asc, eq, or, sql } from 'drizzle-orm';
-import { accessLog, accounts, devices, holderBlocks, lockLinks, outbox, registrations, residentSessions, verifiers } from '../../db/schema/index.js';
+import { accessLog, accounts, devices, holderBlocks, lockLinks, oidcAuthorizations, oidcClients, outbox, registrations, residentSessions, verifiers } from '../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { ResidentPrincipal } from '../credential/login.js';
@@ -17,7 +17,7 @@ export async function exportHolderData(deps: Pick<Deps, 'db' | 'clock'>, residen
   const accountId = resident.accountId;
   const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
   if (!account) throw new AppError('unauthorized');
-  const [regs, devs, sessions, history, blocks, links, mails] = await Promise.all([
+  const [regs, devs, sessions, history, blocks, links, mails, logins] = await Promise.all([
     db.select().from(registrations).where(or(eq(registrations.accountId, accountId), eq(registrations.nik, account.nik))).orderBy(asc(registrations.createdAt)),
     db.select().from(devices).where(eq(devices.accountId, accountId)).orderBy(asc(devices.createdAt)),
     db.select().from(residentSessions).where(eq(residentSessions.accountId, accountId)).orderBy(asc(residentSessions.createdAt)),
@@ -31,6 +31,13 @@ export async function exportHolderData(deps: Pick<Deps, 'db' | 'clock'>, residen
     db.select({ createdAt: lockLinks.createdAt, expiresAt: lockLinks.expiresAt, usedAt: lockLinks.usedAt }).from(lockLinks).where(eq(lockLinks.accountId, accountId)),
     // E-mails sent to the holder: what and when (bodies hold link tokens and codes, so they are not repeated here).
     db.select({ template: outbox.template, subject: outbox.subject, status: outbox.status, createdAt: outbox.createdAt, sentAt: outbox.sentAt }).from(outbox).where(sql`${outbox.to} = ${account.email} and ${outbox.status} <> 'draft'`).orderBy(asc(outbox.seq)),
+    // Masuk dengan IKD: the login requests the holder approved or denied (never the codes or tokens).
+    db
+      .select({ clientId: oidcClients.id, clientName: oidcClients.name, scopes: oidcAuthorizations.scopes, status: oidcAuthorizations.status, decidedAt: oidcAuthorizations.decidedAt })
+      .from(oidcAuthorizations)
+      .innerJoin(oidcClients, eq(oidcClients.id, oidcAuthorizations.clientId))
+      .where(eq(oidcAuthorizations.accountId, accountId))
+      .orderBy(asc(oidcAuthorizations.createdAt)),
   ]);
   return {
     exportedAt: deps.clock.now().toISOString(),
@@ -76,9 +83,9 @@ export async function exportHolderData(deps: Pick<Deps, 'db' | 'clock'>, residen
     emails: mails.map((m) => ({ template: m.template, subject: m.subject, status: m.status, createdAt: iso(m.createdAt), sentAt: iso(m.sentAt) })),
     // What institutions wrote back (GET /v1/me/data-balikan's items).
     dataBalikan: (await listHolderDataBalikan(deps, resident)).items,
-    // Held by other parts of the service once they exist here (online-service authorizations and service
-    // requests); empty lists say "none held", not "not looked at".
-    authorizations: [] as unknown[],
+    // Masuk dengan IKD: which online service, which scopes, approved or denied, when.
+    authorizations: logins.map((l) => ({ client: { id: l.clientId, name: l.clientName }, scopes: l.scopes, status: l.status, decidedAt: iso(l.decidedAt) })),
+    // Held by another part of the service once it exists here; an empty list says "none held", not "not looked at".
     serviceRequests: [] as unknown[],
   };
 }

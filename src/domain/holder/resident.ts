@@ -1,7 +1,7 @@
 /** The resident's own account: profile, the KTP for display, changing the PIN and deleting the IKD. */
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { weakPinReason } from '../../crypto/pin-rules.js';
-import { accounts, devices, holderBlocks, ktpTokens, lockLinks, outbox, registrations, residentSessions } from '../../db/schema/index.js';
+import { accounts, devices, holderBlocks, ktpTokens, lockLinks, oidcAccessTokens, oidcAuthorizations, outbox, registrations, residentSessions } from '../../db/schema/index.js';
 import type { DbOrTx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { enqueueEmail } from '../../email/outbox.js';
@@ -162,7 +162,7 @@ export async function deleteAccount(deps: Deps, input: { resident: ResidentPrinc
 
 /**
  * Deletion deletes (API.md Part 2): e-mail, phone, PIN hash, selfies, device keys, sessions, QR tokens, lock links,
- * blocks and every e-mail ever queued to the address go; the account row stays as the bare id (and NIK) that the
+ * blocks, online-service authorizations (Masuk dengan IKD) and every e-mail ever queued to the address go; the account row stays as the bare id (and NIK) that the
  * access log and the audit log point at. The goodbye e-mail is queued after this and blanked once delivered.
  */
 async function eraseHolderData(tx: DbOrTx, who: { accountId: string; nik: string; email: string | null }): Promise<void> {
@@ -176,5 +176,8 @@ async function eraseHolderData(tx: DbOrTx, who: { accountId: string; nik: string
   await tx.delete(ktpTokens).where(eq(ktpTokens.accountId, who.accountId));
   await tx.delete(lockLinks).where(eq(lockLinks.accountId, who.accountId));
   await tx.delete(holderBlocks).where(eq(holderBlocks.accountId, who.accountId));
+  // Masuk dengan IKD: the holder's login approvals and the access tokens they gave services.
+  await tx.delete(oidcAccessTokens).where(eq(oidcAccessTokens.accountId, who.accountId));
+  await tx.delete(oidcAuthorizations).where(eq(oidcAuthorizations.accountId, who.accountId));
   if (who.email) await tx.delete(outbox).where(eq(outbox.to, who.email));
 }

@@ -47,6 +47,9 @@ const DUE: Record<RetentionTable, (cutoff: Date) => SQL> = {
   registrations: (c) =>
     sql`selfie is not null and ((status = 'rejected' and coalesce(decided_at, created_at) < ${iso(c)})
         or (status in ('expired', 'pending_verification') and expires_at < ${iso(c)}))`,
+  oidc_authorizations: (c) => sql`expires_at < ${iso(c)}`,
+  oidc_access_tokens: (c) => sql`(expires_at < ${iso(c)} or revoked_at < ${iso(c)})`,
+  oidc_client_assertions: (c) => sql`expires_at < ${iso(c)}`,
 };
 
 /** Tables whose due rows stay and lose these columns instead: the registration is a record; its face is not kept. */

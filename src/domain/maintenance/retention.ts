@@ -20,7 +20,10 @@ export type RetentionTable =
   | 'activations'
   | 'pin_resets'
   | 'operator_login_locks'
-  | 'registrations';
+  | 'registrations'
+  | 'oidc_authorizations'
+  | 'oidc_access_tokens'
+  | 'oidc_client_assertions';
 
 export interface RetentionRule {
   table: RetentionTable;
@@ -97,6 +100,24 @@ export const RETENTION: readonly RetentionRule[] = [
     why:
       '30 days lets the registrant ask why and an operator look again; after that a face is kept for nothing. Pending and approved ' +
       'registrations keep theirs (the counter compares it); an account\'s deletion erases them at once',
+  },
+  {
+    table: 'oidc_authorizations',
+    what: 'Masuk dengan IKD login requests (client, scopes, decision, code hash), from their expiry (5 min after the authorize page)',
+    graceMs: 7 * DAY,
+    why: 'a code lives 60 s; for a week a replayed code is still recognised (and what it issued revoked). Every approved login stays in the access log for good',
+  },
+  {
+    table: 'oidc_access_tokens',
+    what: 'access tokens given to online services (SHA-256 only), from their expiry (10 min) or revocation',
+    graceMs: 7 * DAY,
+    why: 'an expired or revoked token authenticates nothing; a week lets support answer "which service read my data then?"',
+  },
+  {
+    table: 'oidc_client_assertions',
+    what: 'ids (jti) of private_key_jwt client assertions, from their expiry',
+    graceMs: HOUR,
+    why: 'an expired assertion is refused by its own exp; the jti is kept only while a replay could still be accepted',
   },
 ];
 

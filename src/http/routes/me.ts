@@ -72,7 +72,7 @@ const historySchema = z.object({
     z.object({
       at: z.string(),
       verifier: z.object({ id: z.string(), name: z.string() }),
-      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written', 'refused']),
+      outcome: z.enum(['verified', 'expired', 'already_used', 'revoked', 'account_inactive', 'not_allowed', 'nothing_to_disclose', 'data_written', 'refused', 'login']).describe('login: the holder logged in to an online service with Masuk dengan IKD'),
       elements: z.array(z.string()),
       document: z.string().optional().describe('the document of a document QR'),
       counter: z.string().optional().describe('the desk that scanned it ("Loket 3"), as the counter sent it to POST /v1/verify'),

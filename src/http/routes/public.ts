@@ -14,6 +14,16 @@ const jwkSchema = z.object({
   use: z.literal('sig'),
 });
 
+const ecJwkSchema = z.object({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string(),
+  y: z.string(),
+  kid: z.string().describe('es-<kid>: the P-256 key of the same ring entry'),
+  alg: z.literal('ES256'),
+  use: z.literal('sig'),
+});
+
 export function publicRoutes(getApp: () => Hono<AppEnv>) {
   const app = new Hono<AppEnv>();
 
@@ -50,13 +60,13 @@ export function publicRoutes(getApp: () => Hono<AppEnv>) {
   app.get(
     '/.well-known/jwks.json',
     describeRoute({
-      summary: 'Public keys that verify KTP tokens (current and, during rotation, previous)',
+      summary: 'Public keys that verify KTP tokens (Ed25519) and ID tokens (P-256, ES256): current and, during rotation, previous',
       tags: ['public'],
-      responses: { 200: { description: 'JWKS', schema: z.object({ keys: z.array(jwkSchema) }) } },
+      responses: { 200: { description: 'JWKS', schema: z.object({ keys: z.array(z.union([jwkSchema, ecJwkSchema])) }) } },
     }),
     (c) => {
       c.header('Cache-Control', 'public, max-age=60');
-      return c.json(c.get('deps').keys.jwks());
+      return c.json(c.get('deps').keys.publicJwks());
     },
   );
 
