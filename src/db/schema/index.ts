@@ -7,3 +7,4 @@ export * from './audit.js';
 export * from './outbox.js';
 export * from './ktp.js';
 export * from './registry.js';
+export * from './issued-documents.js';
