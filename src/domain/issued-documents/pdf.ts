@@ -298,15 +298,16 @@ function signatureBlock(sheet: Sheet, input: DocumentLayoutInput, x: number, y: 
   return y - size;
 }
 
-const titleCase = (s: string) => s.toLowerCase().replace(/\b\p{L}/gu, (c) => c.toUpperCase());
+const titleCase = (s: string) =>
+  s.toLowerCase().replace(/(^|[\s(/-])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase()).replace(/ Dan /g, ' dan ');
 
 /** The foot of every document: QR of the check URL, the check code and what they are for. */
-function checkFooter(sheet: Sheet, input: DocumentLayoutInput, qrSize = 92) {
+function checkFooter(sheet: Sheet, input: DocumentLayoutInput, qrSize = 92, reserveRight = 0) {
   const x = MARGIN;
   const y = MARGIN;
   drawQr(sheet, input.checkUrl, x, y, qrSize);
   const tx = x + qrSize + 10;
-  const maxWidth = sheet.width - tx - MARGIN;
+  const maxWidth = sheet.width - tx - MARGIN - reserveRight;
   let ty = y + qrSize - 12;
   sheet.text(`Kode periksa: ${formatCheckCode(input.checkCode)}`, tx, ty, 10, { bold: true });
   ty -= 14;
@@ -370,7 +371,7 @@ function familyCard(sheet: Sheet, input: DocumentLayoutInput) {
   y = table(sheet, second, members, MARGIN, y) - 14;
   sheet.text(`Dikeluarkan Tanggal: ${shortDate(input.issuedOn)}`, MARGIN, y, 8);
   signatureBlock(sheet, input, sheet.width - MARGIN - 200, Math.min(y, MARGIN + 70), 8);
-  checkFooter(sheet, input, 80);
+  checkFooter(sheet, input, 80, 230);
 }
 
 /** The register-style text of a Kutipan Akta. */
