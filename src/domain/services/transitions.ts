@@ -48,7 +48,8 @@ export async function applyTransition(
   const from = request.status as RequestStatus;
   const transition = findTransition(from, input.to, request.fulfilment as Fulfilment);
   if (!transition) throw new AppError('invalid_transition', { detail: `${from} → ${input.to} is not a step of this request.` });
-  if (!actorMayTake(input.actor, transition)) throw new AppError('forbidden', { detail: `${from} → ${input.to} is not a ${input.actor}'s step.` });
+  // A step that exists but is someone else's (an operator cancelling, a resident completing) is just as illegal.
+  if (!actorMayTake(input.actor, transition)) throw new AppError('invalid_transition', { detail: `${from} → ${input.to} is not a ${input.actor}'s step.` });
   requireFields(input);
 
   const changes: Partial<ServiceRequestRow> = { status: input.to, updatedAt: now, ...extra };
