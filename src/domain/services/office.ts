@@ -143,6 +143,10 @@ export interface OfficeTransitionInput {
 /** POST …/transition: one step of the state machine, by an operator (or supervisor/admin) or a courier. */
 export async function officeTransition(deps: Deps, input: OfficeTransitionInput) {
   const actor: TransitionActor = input.operator.role === 'courier' ? 'courier' : 'operator';
+  // Read outside the transaction (see TransitionInput.holder); a request the caller cannot see is 404 before anything.
+  const seen = await visibleRequest(deps, input.operator, input.id);
+  const resident = input.to === 'completed' ? await deps.registry.findResident(seen.nik) : null;
+  const holder = input.to === 'completed' ? { resident, family: resident ? await deps.registry.familyCard(resident.kk) : null } : undefined;
   const updated = await deps.db.transaction(async (tx) => {
     const row = await lockServiceRequest(tx, input.id);
     if (!row || !mayView(input.operator, row)) throw new AppError('not_found');
@@ -159,6 +163,7 @@ export async function officeTransition(deps: Deps, input: OfficeTransitionInput)
       corrections: input.corrections,
       reason: input.reason,
       receivedBy: input.receivedBy,
+      holder,
     });
   });
   return { id: updated.id, number: updated.number, status: updated.status };

@@ -13,6 +13,7 @@ import { appendAudit, type AuditEntry } from '../audit/audit.js';
 import { issueDocument } from '../issued-documents/issue.js';
 import { findServiceType, SLA_HOURS, type Fulfilment } from './catalog.js';
 import { documentFields } from './document-fields.js';
+import type { FamilyCard, RegistryResident } from '../../registry/port.js';
 import { actorMayTake, findTransition, isClosed, type RequestStatus, type TransitionActor } from './state-machine.js';
 
 export type ServiceRequestRow = typeof serviceRequests.$inferSelect;
@@ -25,6 +26,11 @@ export interface TransitionInput {
   corrections?: string[];
   reason?: string;
   receivedBy?: string;
+  /**
+   * `completed`: the holder's registry record and family card, read BEFORE the transaction (the registry reads through
+   * the pool, and PGlite has one connection: a read from inside the transaction would wait for it forever).
+   */
+  holder?: { resident: RegistryResident | null; family: FamilyCard | null };
 }
 
 /** The row, locked for the transaction (a concurrent change waits and then sees the new status). */
@@ -38,7 +44,7 @@ export async function lockServiceRequest(tx: Tx, id: string): Promise<ServiceReq
  * the actor's right to the step and the fields the step needs. Returns the updated row.
  */
 export async function applyTransition(
-  deps: Pick<Deps, 'clock' | 'config' | 'keys' | 'registry'>,
+  deps: Pick<Deps, 'clock' | 'config' | 'keys'>,
   tx: Tx,
   request: ServiceRequestRow,
   input: TransitionInput,
@@ -83,7 +89,7 @@ export async function applyTransition(
     actorId: input.actorId,
   });
 
-  const documents = input.to === 'completed' ? await issueOutputs(deps, tx, updated) : [];
+  const documents = input.to === 'completed' ? await issueOutputs(deps, tx, updated, input.holder ?? { resident: null, family: null }) : [];
 
   await notifyHolder(deps, tx, updated, input, now);
   const actor: Pick<AuditEntry, 'actorType' | 'actorId'> =
@@ -119,11 +125,14 @@ function requireFields(input: TransitionInput): void {
 }
 
 /** `completed`: one issued document per output of the type, signed and stored in this transaction. */
-async function issueOutputs(deps: Pick<Deps, 'clock' | 'config' | 'keys' | 'registry'>, tx: Tx, request: ServiceRequestRow) {
+async function issueOutputs(
+  deps: Pick<Deps, 'clock' | 'config' | 'keys'>,
+  tx: Tx,
+  request: ServiceRequestRow,
+  { resident, family }: { resident: RegistryResident | null; family: FamilyCard | null },
+) {
   const service = findServiceType(request.type);
   if (!service) return [];
-  const resident = await deps.registry.findResident(request.nik);
-  const family = resident ? await deps.registry.familyCard(resident.kk) : null;
   const issuedAt = deps.clock.now();
   const refs = [];
   for (const output of service.outputs) {
