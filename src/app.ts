@@ -25,8 +25,16 @@ import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
 import { operatorStatsRoutes } from './http/routes/operator-stats.js';
 import { docsRoutes } from './http/routes/docs.js';
 import { lockRoutes } from './http/routes/locks.js';
+import { serviceRequestRoutes } from './http/routes/service-requests.js';
+import { operatorServiceRequestRoutes } from './http/routes/operator-service-requests.js';
+import { SERVICE_REQUEST_BODY_BYTES } from './domain/services/attachments.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The only routes that take more than MAX_BODY_BYTES: a service request and its corrections carry the attachments. */
+export const LARGER_BODIES = [
+  { method: 'POST', path: /^\/v1\/me\/service-requests(\/[^/]+\/corrections)?$/, maxSize: SERVICE_REQUEST_BODY_BYTES },
+] as const;
 
 /** Deps for the whole process (Node), or resolved per request (Workers: a database client per request). */
 export type DepsSource = Deps | ((request: Request) => Deps);
@@ -34,7 +42,7 @@ export type DepsSource = Deps | ((request: Request) => Deps);
 export function createApp(source: DepsSource): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.use('*', init(source), accessLog(), securityHeaders(), bodyLimit(MAX_BODY_BYTES));
+  app.use('*', init(source), accessLog(), securityHeaders(), bodyLimit(MAX_BODY_BYTES, LARGER_BODIES));
 
   app.route('/', publicRoutes(() => app));
   // Areas: one sub-app each (src/http/routes/<area>.ts), mounted here, one line per area.
@@ -57,6 +65,8 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', operatorStatsRoutes());
   app.route('/', docsRoutes());
   app.route('/', lockRoutes());
+  app.route('/', serviceRequestRoutes());
+  app.route('/', operatorServiceRequestRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -8,3 +8,4 @@ export * from './outbox.js';
 export * from './ktp.js';
 export * from './registry.js';
 export * from './issued-documents.js';
+export * from './services.js';

@@ -40,6 +40,7 @@ const DUE: Record<RetentionTable, (cutoff: Date) => SQL> = {
   outbox: (c) => sql`status = 'sent' and sent_at < ${iso(c)}`,
   ktp_tokens: (c) => sql`expires_at < ${iso(c)}`,
   activations: (c) => sql`expires_at < ${iso(c)}`,
+  service_request_attachments: (c) => sql`request_id in (select id from service_requests where closed_at < ${iso(c)})`,
 };
 
 /**

@@ -10,7 +10,15 @@ const DAY = 24 * HOUR;
 /** The longest rate-limit window in use (registration: 1 h per IP and per NIK); rows do not store their own. */
 export const LONGEST_RATE_LIMIT_WINDOW_MS = HOUR;
 
-export type RetentionTable = 'challenges' | 'rate_limits' | 'resident_sessions' | 'operator_sessions' | 'outbox' | 'ktp_tokens' | 'activations';
+export type RetentionTable =
+  | 'challenges'
+  | 'rate_limits'
+  | 'resident_sessions'
+  | 'operator_sessions'
+  | 'outbox'
+  | 'ktp_tokens'
+  | 'activations'
+  | 'service_request_attachments';
 
 export interface RetentionRule {
   table: RetentionTable;
@@ -67,6 +75,13 @@ export const RETENTION: readonly RetentionRule[] = [
     graceMs: 30 * DAY,
     why:
       'the registration (kept) carries the status; for 30 days an old link still answers "expired" rather than "invalid"',
+  },
+  {
+    table: 'service_request_attachments',
+    what: 'the files attached to a service request (photos and scans of KK, forms, letters), from the request\'s closing (rejected, cancelled, picked up, delivered; completed, for a download)',
+    graceMs: 90 * DAY,
+    why:
+      'they are what the office decided on, kept while the holder may still object to the decision; after that the request, its history, the issued documents and the audit log carry the decision, and SIAK keeps its own archive',
   },
 ];
 
