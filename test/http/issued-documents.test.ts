@@ -17,7 +17,7 @@ import { normalizeCheckCode } from '../../src/domain/issued-documents/check-code
 import { maskName } from '../../src/domain/issued-documents/check.js';
 import { DOCUMENT_CHECK_LIMIT } from '../../src/http/routes/document-check.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { createActiveResident, type ActiveResident } from '../helpers/resident.js';
+import { asResident, createActiveResident, type ActiveResident } from '../helpers/resident.js';
 
 let ctx: TestContext;
 let holder: ActiveResident;
@@ -171,7 +171,7 @@ describe('GET /v1/documents/check/{code}', () => {
       type: 'family_card',
       number: '7310041203150007',
       checkCode: ref.checkCode,
-      issuedBy: 'DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL KABUPATEN PANGKAJENE DAN KEPULAUAN',
+      issuedBy: 'Dinas Kependudukan dan Pencatatan Sipil KABUPATEN PANGKAJENE DAN KEPULAUAN',
       sha256: ref.sha256,
       holder: { name: maskName(holder.name) },
     });
@@ -309,5 +309,30 @@ describe('check codes', () => {
     expect(normalizeCheckCode('AB12CD34EU')).toBeNull();
     expect(maskName('ANDI MAPPASESSU')).toBe('AN** MA********');
     expect(maskName('LA ODE')).toBe('L* OD*');
+  });
+});
+
+describe('GET /v1/me/documents', () => {
+  it('lists the documents issued to the holder after the registry’s, and not another holder’s', async () => {
+    const other = await createActiveResident(ctx);
+    const before = (await (await asResident(ctx, other, 'GET', '/v1/me/documents')).json()) as { items: Array<Record<string, unknown>> };
+    const ref = await issue(familyCardInput({ accountId: other.accountId, nik: other.nik, holderName: other.name, type: 'skpwni', title: 'Surat Keterangan Pindah WNI', fields: { moveReason: 'PEKERJAAN' } }));
+    const res = await asResident(ctx, other, 'GET', '/v1/me/documents');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: Array<Record<string, unknown>> };
+    expect(items).toHaveLength(before.items.length + 1);
+    expect(items.at(-1)).toMatchObject({
+      type: 'skpwni',
+      number: ref.number,
+      title: 'Surat Keterangan Pindah WNI',
+      issuedBy: 'Dinas Kependudukan dan Pencatatan Sipil KABUPATEN PANGKAJENE DAN KEPULAUAN',
+      id: ref.id,
+      checkCode: ref.checkCode,
+      source: 'issued',
+    });
+    const mine = (await (await asResident(ctx, holder, 'GET', '/v1/me/documents')).json()) as { items: Array<Record<string, unknown>> };
+    expect(mine.items.some((i) => i.id === ref.id)).toBe(false);
+    expect(await issuedDocumentPdf(ctx.deps, holder.accountId, ref.id)).toBeNull();
+    expect(await issuedDocumentPdf(ctx.deps, other.accountId, ref.id)).not.toBeNull();
   });
 });

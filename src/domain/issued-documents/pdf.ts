@@ -313,7 +313,7 @@ function checkFooter(sheet: Sheet, input: DocumentLayoutInput, qrSize = 92, rese
   ty -= 14;
   ty = sheet.paragraph(`Periksa keaslian dokumen ini di ${input.checkUrl} atau pindai kode QR.`, tx, ty, maxWidth, 8, 1.35);
   ty = sheet.paragraph(
-    `Dokumen ini diterbitkan secara elektronik oleh ${input.office.name} melalui layanan IKD dan ditandatangani dengan kunci elektronik (Ed25519); salinan yang diubah tidak akan lolos pemeriksaan.`,
+    `Dokumen ini diterbitkan secara elektronik oleh ${input.office.name.toUpperCase()} melalui layanan IKD dan ditandatangani dengan kunci elektronik (Ed25519); salinan yang diubah tidak akan lolos pemeriksaan.`,
     tx,
     ty,
     maxWidth,
