@@ -16,6 +16,8 @@ import { issueDocument, issuedDocumentPdf, type IssueDocumentInput } from '../..
 import { normalizeCheckCode } from '../../src/domain/issued-documents/check-code.js';
 import { maskName } from '../../src/domain/issued-documents/check.js';
 import { DOCUMENT_CHECK_LIMIT } from '../../src/http/routes/document-check.js';
+import { purgeExpiredRows } from '../../src/domain/maintenance/purge.js';
+import { queryRows } from '../../src/db/types.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { asResident, createActiveResident, type ActiveResident } from '../helpers/resident.js';
 
@@ -334,5 +336,17 @@ describe('GET /v1/me/documents', () => {
     expect(mine.items.some((i) => i.id === ref.id)).toBe(false);
     expect(await issuedDocumentPdf(ctx.deps, holder.accountId, ref.id)).toBeNull();
     expect(await issuedDocumentPdf(ctx.deps, other.accountId, ref.id)).not.toBeNull();
+  });
+});
+
+describe('retention', () => {
+  it('purges a day’s running-number counter two days after that day, never the issued documents', async () => {
+    const { ref } = await issuedPdf(birthCertificateInput());
+    await ctx.deps.db.execute(sql`INSERT INTO issued_document_counters (office_code, prefix, day, last) VALUES ('7310', 'LT', '01012020', 7)`);
+    await purgeExpiredRows(ctx.deps);
+    const days = await queryRows<{ day: string }>(ctx.deps.db, sql`SELECT day FROM issued_document_counters WHERE office_code = '7310'`);
+    expect(days.map((d) => d.day)).not.toContain('01012020');
+    expect(days.length).toBeGreaterThan(0);
+    expect((await get(`/v1/documents/check/${ref.checkCode}`)).status).toBe(200);
   });
 });
