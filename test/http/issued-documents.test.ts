@@ -162,6 +162,21 @@ describe('akta and register numbers', () => {
   });
 });
 
+describe('long documents', () => {
+  it('continues a large family on a second KK sheet, every sheet with the QR', async () => {
+    const members = Array.from({ length: 14 }, (_, i) => ({ nik: `73100412049000${String(i + 1).padStart(2, '0')}`, name: `ANGGOTA KE ${i + 1}`, relationship: i === 0 ? 'KEPALA KELUARGA' : 'ANAK' }));
+    const { ref, pdf } = await issuedPdf(familyCardInput({ fields: { kk: '7310041203150099', headOfFamilyNik: members[0]!.nik, members } }));
+    const file = join(work, 'big-kk.pdf');
+    writeFileSync(file, pdf);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+    expect(pages).toBe(2);
+    const text = pdftotext(pdf);
+    for (const m of members) expect(text).toContain(m.name);
+    expect(text).toContain('Lembar 2/2');
+    expect(text.match(new RegExp(`${ref.checkCode.slice(0, 5)}-${ref.checkCode.slice(5)}`, 'g'))).toHaveLength(2);
+  });
+});
+
 describe('GET /v1/documents/check/{code}', () => {
   it('answers valid with the document, the office and a masked holder name; the code may be typed loosely', async () => {
     const { ref } = await issuedPdf(familyCardInput());

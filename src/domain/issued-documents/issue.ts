@@ -7,11 +7,16 @@
  * - family_card: kk, headName, street, rt, rw, village, district, regency, province, postalCode,
  *   members: [{ nik, name, sex, birthPlace, birthDate, religion, education, occupation, maritalStatus,
  *   relationship, citizenship, fatherName, motherName }]
- * - birth_certificate: childName, childNik, sex, birthPlace, birthDate, childOrder, fatherName, motherName
- * - death_certificate: deceasedName, deceasedNik, sex, birthPlace, birthDate, deathPlace, deathDate
- * - marriage_certificate: husbandName, husbandNik, wifeName, wifeNik, marriagePlace, marriageDate, religion
+ *   (or headOfFamilyNik: the head's name is then read from members; `address` as one line if no street)
+ * - birth_certificate: childName, childNik?, sex, birthPlace, birthDate, birthTime?, birthOrder, fatherName?,
+ *   fatherNik, motherName?, motherNik
+ * - death_certificate: deceasedName, deceasedNik, deceasedSex?, deceasedBirthPlace?, deceasedBirthDate?,
+ *   placeOfDeath (or deathPlace), dateOfDeath (or deathDate)
+ * - marriage_certificate: husbandName?, husbandNik, wifeName?, wifeNik, placeOfMarriage, marriageDate, religion,
+ *   religiousLeader?
  * - kia: childNik is its number; any other type gets a register number (numbers.ts).
- * Dates are YYYY-MM-DD.
+ * Letters print every scalar field as a labelled line (dotted keys: "destination.street" → "Alamat Tujuan") and
+ * every list of rows as a table. Dates are YYYY-MM-DD.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
