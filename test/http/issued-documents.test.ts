@@ -284,13 +284,13 @@ describe('/cek/{code}', () => {
     const html = await res.text();
     expect(html).toContain('lang="id"');
     expect(html).toContain('data-state="genuine"');
-    expect(html).toContain('Dokumen ini asli');
+    expect(html).toContain('Dokumen dengan kode ini asli');
     expect(html).toContain(ref.number);
     expect(html).toContain(maskName(holder.name));
     expect(html).not.toContain(holder.nik);
     expect(html).toContain('enctype="multipart/form-data"');
     const en = await (await get(`/cek/${ref.checkCode}?lang=en`)).text();
-    expect(en).toContain('This document is genuine');
+    expect(en).toContain('The document with this code is genuine');
   });
 
   it('answers 404 with a page for an unknown code', async () => {

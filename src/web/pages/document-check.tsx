@@ -59,6 +59,16 @@ function Found(props: { t: Translate; lang: Lang; check: DocumentCheck; file?: {
           <strong>{check.valid ? t('cek.genuine', { office: check.issuedBy }) : t('cek.notGenuine')}</strong>
         </p>
       </div>
+      {file ? (
+        <div
+          id="cek-file-result"
+          data-state={file.verdict}
+          class={`notice ${file.verdict === 'genuine' ? 'success' : 'error'}`}
+          role={file.verdict === 'genuine' ? 'status' : 'alert'}
+        >
+          <p>{fileMessage}</p>
+        </div>
+      ) : null}
       <dl id="cek-data" class="data-list">
         <dt>{t('cek.type')}</dt>
         <dd>{check.title}</dd>
@@ -77,16 +87,6 @@ function Found(props: { t: Translate; lang: Lang; check: DocumentCheck; file?: {
           <code>{check.sha256}</code>
         </dd>
       </dl>
-      {file ? (
-        <div
-          id="cek-file-result"
-          data-state={file.verdict}
-          class={`notice ${file.verdict === 'genuine' ? 'success' : 'error'}`}
-          role={file.verdict === 'genuine' ? 'status' : 'alert'}
-        >
-          <p>{fileMessage}</p>
-        </div>
-      ) : null}
       <form id="cek-file-form" method="post" action={action} enctype="multipart/form-data">
         <p>{t('cek.fileLead')}</p>
         <label for="cek-file">{t('cek.fileLabel')}</label>
