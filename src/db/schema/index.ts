@@ -7,5 +7,5 @@ export * from './audit.js';
 export * from './outbox.js';
 export * from './ktp.js';
 export * from './registry.js';
-export * from './issued-documents.js';
 export * from './services.js';
+export * from './issued-documents.js';
