@@ -58,11 +58,24 @@ export function officeLocalDate(at: Date, officeCode: string): string {
   return new Date(at.getTime() + zoneOffsetHours(zoneOfProvince(officeCode)) * 3600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * A fresh code no document has: at 50 bits a repeat is about one in 10^9 per issue even with a million issued,
+ * but a unique-index violation would abort the caller's whole transaction, so look first (a duplicate row can
+ * then only come from two issues drawing the same code at the same instant).
+ */
+async function unusedCheckCode(tx: Tx): Promise<string> {
+  for (;;) {
+    const code = newCheckCode();
+    const [taken] = await tx.select({ id: issuedDocuments.id }).from(issuedDocuments).where(eq(issuedDocuments.checkCode, code)).limit(1);
+    if (!taken) return code;
+  }
+}
+
 /** Makes the PDF (pdf-lib), signs sha256 + issuing data with the key ring's Ed25519 key, stores it in the same tx. */
 export async function issueDocument(deps: Pick<Deps, 'keys' | 'config'>, tx: Tx, input: IssueDocumentInput): Promise<IssuedDocumentRef> {
   const office = issuingOffice(input.officeCode);
   const id = newId('doc');
-  const checkCode = newCheckCode();
+  const checkCode = await unusedCheckCode(tx);
   const number = await documentNumber(tx, {
     type: input.type,
     officeCode: office.code,
