@@ -277,6 +277,15 @@ describe('POST /v1/documents/check', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the check routes, the file route with its application/pdf body', async () => {
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> }>> };
+    expect(doc.paths['/v1/documents/check/{code}']?.get?.responses).toHaveProperty('404');
+    expect(Object.keys(doc.paths['/v1/documents/check']?.post?.requestBody?.content ?? {})).toEqual(['application/pdf']);
+    expect(doc.paths['/cek/{code}']?.get).toBeDefined();
+  });
+});
+
 describe('/cek/{code}', () => {
   it('shows a genuine document in Indonesian, with its masked holder and the upload form', async () => {
     const { ref } = await issuedPdf(familyCardInput());

@@ -65,6 +65,7 @@ export function documentCheckRoutes() {
       summary: 'Checks a PDF file itself (body: application/pdf, at most 5 MB): genuine only when it is byte for byte the issued document',
       tags: ['public'],
       security: 'none',
+      rawBody: { contentType: 'application/pdf', description: 'the PDF file as received, at most 5 MB' },
       responses: { 200: { description: 'The issued document the file is, or valid: false for any other or altered file', schema: z.union([checkSchema, mismatchSchema]) } },
       errors: ['invalid_request', 'unsupported_media_type', 'payload_too_large', 'rate_limited'],
     }),
