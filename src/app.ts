@@ -28,12 +28,17 @@ import { lockRoutes } from './http/routes/locks.js';
 import { serviceRequestRoutes } from './http/routes/service-requests.js';
 import { operatorServiceRequestRoutes } from './http/routes/operator-service-requests.js';
 import { SERVICE_REQUEST_BODY_BYTES } from './domain/services/attachments.js';
+import { CHECK_FORM_MAX_BYTES, CHECK_PDF_MAX_BYTES } from './domain/issued-documents/limits.js';
+import { documentCheckRoutes } from './http/routes/document-check.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The only routes that take more than MAX_BODY_BYTES: a service request and its corrections carry the attachments. */
+/** The only routes that take more than MAX_BODY_BYTES: a service request and its corrections (attachments), the check of an issued PDF. */
 export const LARGER_BODIES = [
   { method: 'POST', path: /^\/v1\/me\/service-requests(\/[^/]+\/corrections)?$/, maxSize: SERVICE_REQUEST_BODY_BYTES },
+  // The public check of an issued document's PDF (API.md: ≤ 5 MB), and the /cek page's upload form.
+  { method: 'POST', path: /^\/v1\/documents\/check$/, maxSize: CHECK_PDF_MAX_BYTES },
+  { method: 'POST', path: /^\/cek\/[^/]+$/, maxSize: CHECK_FORM_MAX_BYTES },
 ] as const;
 
 /** Deps for the whole process (Node), or resolved per request (Workers: a database client per request). */
@@ -67,6 +72,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', lockRoutes());
   app.route('/', serviceRequestRoutes());
   app.route('/', operatorServiceRequestRoutes());
+  app.route('/', documentCheckRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -5,6 +5,7 @@ import { renderDocument } from './layout.js';
 import { ActivatePage, isActivationToken } from './pages/activate.js';
 import { CounterPage } from './pages/counter.js';
 import { LockPage, type LockPageState } from './pages/lock.js';
+import { DocumentCheckPage, type DocumentCheckPageState } from './pages/document-check.js';
 import { MailboxPage, type MailboxMessage } from './pages/mailbox.js';
 import { OperatorPage } from './pages/operator.js';
 import { ResidentPage } from './pages/resident.js';
@@ -60,3 +61,10 @@ export function lockPage(c: Context, token: string | undefined, state: LockPageS
 export const mailboxPage = (c: Context, messages: MailboxMessage[]) => htmlPage(c, (p) => <MailboxPage {...p} messages={messages} />);
 
 export type { MailboxMessage };
+
+/** GET /cek/{code} and the answer of its upload form: public, no login, no JavaScript. */
+export function documentCheckPage(c: Context, state: DocumentCheckPageState, status = 200): Response {
+  const res = htmlPage(c, (p) => <DocumentCheckPage {...p} state={state} />, status);
+  res.headers.set('Referrer-Policy', 'no-referrer');
+  return res;
+}

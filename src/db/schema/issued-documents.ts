@@ -17,7 +17,7 @@ export const issuedDocuments = pgTable(
     /** 10 Crockford base32 characters (50 bits), stored without the hyphen. */
     checkCode: text('check_code').notNull(),
     officeCode: text('office_code').notNull(),
-    /** The office's name as printed, e.g. "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL KABUPATEN PANGKAJENE DAN KEPULAUAN". */
+    /** The office's name as printed, e.g. "Dinas Kependudukan dan Pencatatan Sipil KABUPATEN PANGKAJENE DAN KEPULAUAN". */
     issuedBy: text('issued_by').notNull(),
     serviceRequestId: text('service_request_id'),
     issuedAt: ts('issued_at').notNull(),

@@ -7,11 +7,16 @@
  * - family_card: kk, headName, street, rt, rw, village, district, regency, province, postalCode,
  *   members: [{ nik, name, sex, birthPlace, birthDate, religion, education, occupation, maritalStatus,
  *   relationship, citizenship, fatherName, motherName }]
- * - birth_certificate: childName, childNik, sex, birthPlace, birthDate, childOrder, fatherName, motherName
- * - death_certificate: deceasedName, deceasedNik, sex, birthPlace, birthDate, deathPlace, deathDate
- * - marriage_certificate: husbandName, husbandNik, wifeName, wifeNik, marriagePlace, marriageDate, religion
+ *   (or headOfFamilyNik: the head's name is then read from members; `address` as one line if no street)
+ * - birth_certificate: childName, childNik?, sex, birthPlace, birthDate, birthTime?, birthOrder, fatherName?,
+ *   fatherNik, motherName?, motherNik
+ * - death_certificate: deceasedName, deceasedNik, deceasedSex?, deceasedBirthPlace?, deceasedBirthDate?,
+ *   placeOfDeath (or deathPlace), dateOfDeath (or deathDate)
+ * - marriage_certificate: husbandName?, husbandNik, wifeName?, wifeNik, placeOfMarriage, marriageDate, religion,
+ *   religiousLeader?
  * - kia: childNik is its number; any other type gets a register number (numbers.ts).
- * Dates are YYYY-MM-DD.
+ * Letters print every scalar field as a labelled line (dotted keys: "destination.street" → "Alamat Tujuan") and
+ * every list of rows as a table. Dates are YYYY-MM-DD.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
@@ -53,11 +58,24 @@ export function officeLocalDate(at: Date, officeCode: string): string {
   return new Date(at.getTime() + zoneOffsetHours(zoneOfProvince(officeCode)) * 3600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * A fresh code no document has: at 50 bits a repeat is about one in 10^9 per issue even with a million issued,
+ * but a unique-index violation would abort the caller's whole transaction, so look first (a duplicate row can
+ * then only come from two issues drawing the same code at the same instant).
+ */
+async function unusedCheckCode(tx: Tx): Promise<string> {
+  for (;;) {
+    const code = newCheckCode();
+    const [taken] = await tx.select({ id: issuedDocuments.id }).from(issuedDocuments).where(eq(issuedDocuments.checkCode, code)).limit(1);
+    if (!taken) return code;
+  }
+}
+
 /** Makes the PDF (pdf-lib), signs sha256 + issuing data with the key ring's Ed25519 key, stores it in the same tx. */
 export async function issueDocument(deps: Pick<Deps, 'keys' | 'config'>, tx: Tx, input: IssueDocumentInput): Promise<IssuedDocumentRef> {
   const office = issuingOffice(input.officeCode);
   const id = newId('doc');
-  const checkCode = newCheckCode();
+  const checkCode = await unusedCheckCode(tx);
   const number = await documentNumber(tx, {
     type: input.type,
     officeCode: office.code,

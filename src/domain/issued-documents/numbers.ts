@@ -49,7 +49,8 @@ export async function documentNumber(
     if (kk) return kk;
   }
   if (input.type === 'kia') {
-    const nik = digits16(input.fields.childNik) ?? digits16(input.fields.nik);
+    // The child's NIK, never the requester's: a KIA issued with a newborn's akta gets a register number instead.
+    const nik = digits16(input.fields.childNik);
     if (nik) return nik;
   }
   const shape = SHAPES[input.type] ?? { prefix: input.type.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 8) || 'DOC', style: 'letter' as const };

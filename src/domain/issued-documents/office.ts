@@ -5,7 +5,7 @@ export interface IssuingOffice {
   code: string;
   /** "KABUPATEN PANGKAJENE DAN KEPULAUAN" */
   regencyName: string;
-  /** "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL KABUPATEN PANGKAJENE DAN KEPULAUAN" */
+  /** "Dinas Kependudukan dan Pencatatan Sipil KABUPATEN PANGKAJENE DAN KEPULAUAN": as GET /v1/me/documents names offices. */
   name: string;
   /** Where a document is "dikeluarkan di": the regency seat. */
   seat: string;
@@ -19,7 +19,7 @@ export function issuingOffice(officeCode: string): IssuingOffice {
   return {
     code: regency.code,
     regencyName: regency.name,
-    name: `DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL ${regency.name}`,
+    name: `Dinas Kependudukan dan Pencatatan Sipil ${regency.name}`,
     seat: regency.seat,
     government: `PEMERINTAH ${regency.name}`,
   };

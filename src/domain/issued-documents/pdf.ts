@@ -91,10 +91,74 @@ const LABELS: Record<string, string> = {
   validUntil: 'Berlaku Hingga',
   note: 'Keterangan',
   requestNumber: 'Nomor Permohonan',
+  address: 'Alamat',
+  purpose: 'Keperluan',
+  skpwniNumber: 'Nomor SKPWNI',
+  birthOrder: 'Anak ke',
+  birthTime: 'Pukul',
+  attendant: 'Penolong Kelahiran',
+  fatherNik: 'NIK Ayah',
+  motherNik: 'NIK Ibu',
+  husbandNik: 'NIK Suami',
+  wifeNik: 'NIK Istri',
+  deceasedNik: 'NIK yang Meninggal',
+  deceasedName: 'Nama yang Meninggal',
+  dateOfDeath: 'Tanggal Kematian',
+  placeOfDeath: 'Tempat Kematian',
+  cause: 'Sebab Kematian',
+  reporterRelationship: 'Hubungan Pelapor',
+  marriageDate: 'Tanggal Perkawinan',
+  placeOfMarriage: 'Tempat Perkawinan',
+  religiousLeader: 'Pemuka Agama',
+  policeReportNumber: 'Nomor Surat Keterangan Hilang',
+  changedElements: 'Elemen Data yang Berubah',
+  element: 'Elemen Data',
+  registryValue: 'Data di Database',
+  correctValue: 'Data yang Benar',
+  birthCertificateNumber: 'Nomor Akta Kelahiran',
+  items: 'Data yang Disinkronkan',
 };
 
-const humanize = (key: string): string =>
+const PREFIX_LABELS: Record<string, string> = { destination: 'Tujuan', origin: 'Asal', address: '', deliveryAddress: 'Pengiriman' };
+
+const plainLabel = (key: string): string =>
   LABELS[key] ?? key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** "destination.street" → "Alamat Tujuan": the last part's label, then what the prefix says. */
+const humanize = (key: string): string => {
+  const parts = key.split('.');
+  if (parts.length === 1) return plainLabel(key);
+  const last = plainLabel(parts.at(-1)!);
+  const prefix = parts.slice(0, -1).map((p) => PREFIX_LABELS[p] ?? plainLabel(p)).filter(Boolean).join(' ');
+  return prefix ? `${last} ${prefix}` : last;
+};
+
+/** The catalog's enum values (reasons, attendants) as the form prints them. */
+const VALUE_LABELS: Record<string, string> = {
+  work: 'Pekerjaan',
+  education: 'Pendidikan',
+  family: 'Keluarga',
+  security: 'Keamanan',
+  health: 'Kesehatan',
+  housing: 'Perumahan',
+  other: 'Lainnya',
+  lost: 'Hilang',
+  damaged: 'Rusak',
+  data_change: 'Perubahan data',
+  new_family: 'Membentuk keluarga baru',
+  add_member: 'Penambahan anggota keluarga',
+  remove_member: 'Pengurangan anggota keluarga',
+  change_data: 'Perubahan data',
+  lost_or_damaged: 'Hilang/rusak',
+  doctor: 'Dokter',
+  midwife: 'Bidan',
+  nurse: 'Perawat',
+};
+
+const printedValue = (key: string, value: string): string => {
+  if (/date$/i.test(key) || /^dateOf/.test(key)) return indonesianDate(value);
+  return VALUE_LABELS[value] ?? value;
+};
 
 const str = (fields: DocumentFields, ...keys: string[]): string | null => {
   for (const key of keys) {
@@ -116,7 +180,13 @@ class Sheet {
     readonly page: PDFPage,
     readonly regular: PDFFont,
     readonly bold: PDFFont,
+    private readonly addPage: () => PDFPage,
   ) {}
+
+  /** A new page of the same size (a long letter or a large family continues there). */
+  next(): Sheet {
+    return new Sheet(this.addPage(), this.regular, this.bold, this.addPage);
+  }
 
   get width() {
     return this.page.getWidth();
@@ -313,7 +383,7 @@ function checkFooter(sheet: Sheet, input: DocumentLayoutInput, qrSize = 92, rese
   ty -= 14;
   ty = sheet.paragraph(`Periksa keaslian dokumen ini di ${input.checkUrl} atau pindai kode QR.`, tx, ty, maxWidth, 8, 1.35);
   ty = sheet.paragraph(
-    `Dokumen ini diterbitkan secara elektronik oleh ${input.office.name} melalui layanan IKD dan ditandatangani dengan kunci elektronik (Ed25519); salinan yang diubah tidak akan lolos pemeriksaan.`,
+    `Dokumen ini diterbitkan secara elektronik oleh ${input.office.name.toUpperCase()} melalui layanan IKD dan ditandatangani dengan kunci elektronik (Ed25519); salinan yang diubah tidak akan lolos pemeriksaan.`,
     tx,
     ty,
     maxWidth,
@@ -322,7 +392,38 @@ function checkFooter(sheet: Sheet, input: DocumentLayoutInput, qrSize = 92, rese
   );
 }
 
-function familyCard(sheet: Sheet, input: DocumentLayoutInput) {
+/** The head's name: given, or the member whose NIK is the head's, or the member marked KEPALA KELUARGA. */
+function headOfFamilyName(f: DocumentFields): string | null {
+  const given = str(f, 'headName', 'headOfFamilyName');
+  if (given) return given;
+  const members = rows(f, 'members');
+  const headNik = str(f, 'headNik', 'headOfFamilyNik');
+  const head = members.find((m) => headNik && m.nik === headNik) ?? members.find((m) => (m.relationship ?? '').toUpperCase() === 'KEPALA KELUARGA');
+  return head?.name ?? null;
+}
+
+/** As many members per sheet as both tables fit above the foot (QR, signature); the rest continue on the next. */
+function familyCard(first: Sheet, input: DocumentLayoutInput) {
+  const members = rows(input.fields, 'members');
+  let sheet = first;
+  let offset = 0;
+  let page = 1;
+  do {
+    if (page > 1) sheet = sheet.next();
+    offset += familyCardPage(sheet, input, members, offset);
+    page++;
+  } while (offset < members.length);
+  if (page > 2) {
+    // "Lembar 1/2": only known once every sheet is laid out.
+    const sheets = page - 1;
+    sheet.page.doc.getPages().forEach((p, i) =>
+      p.drawText(`Lembar ${i + 1}/${sheets}`, { x: p.getWidth() - MARGIN - 60, y: p.getHeight() - MARGIN - 6, size: 8, font: sheet.regular }),
+    );
+  }
+}
+
+/** One sheet of the KK from member `offset` on; returns how many members it printed. */
+function familyCardPage(sheet: Sheet, input: DocumentLayoutInput, allMembers: Array<Record<string, string | null>>, offset: number): number {
   const f = input.fields;
   let y = sheet.height - MARGIN - 6;
   sheet.text(input.office.government, MARGIN, y, 8, { bold: true });
@@ -332,7 +433,7 @@ function familyCard(sheet: Sheet, input: DocumentLayoutInput) {
   sheet.centered(`No. ${input.number}`, y, 12, true);
   y -= 22;
   const left: Array<[string, string]> = [
-    ['Nama Kepala Keluarga', str(f, 'headName') ?? input.holderName],
+    ['Nama Kepala Keluarga', headOfFamilyName(f) ?? input.holderName],
     ['Alamat', str(f, 'street', 'address') ?? '-'],
     ['RT/RW', `${str(f, 'rt') ?? '-'}/${str(f, 'rw') ?? '-'}`],
     ['Desa/Kelurahan', str(f, 'village') ?? '-'],
@@ -346,10 +447,15 @@ function familyCard(sheet: Sheet, input: DocumentLayoutInput) {
   const yLeft = labelled(sheet, left, MARGIN, y, 100, 260, 9);
   const yRight = labelled(sheet, right, sheet.width / 2 + 60, y, 80, 220, 9);
   y = Math.min(yLeft, yRight) - 6;
+  // Two tables (header 23, row 13.5 each), their gaps and the issue line, above the foot's 80-pt QR.
+  const footTop = MARGIN + 80 + 8;
+  const fits = Math.max(1, Math.floor((y - footTop - 2 * 23 - 10 - 14 - 8) / (2 * 13.5)));
+  const members = allMembers.slice(offset, offset + fits);
+  const last = offset + members.length >= allMembers.length;
 
-  const members = rows(f, 'members');
-  const first: Column[] = [
-    { title: 'No', width: 22, value: (_r, i) => String(i + 1) },
+  const no = (i: number) => String(offset + i + 1);
+  const firstTable: Column[] = [
+    { title: 'No', width: 22, value: (_r, i) => no(i) },
     { title: 'Nama Lengkap', width: 130, value: (r) => r.name ?? '-' },
     { title: 'NIK', width: 92, value: (r) => r.nik ?? '-' },
     { title: 'Jenis Kelamin', width: 62, value: (r) => r.sex ?? '-' },
@@ -359,19 +465,20 @@ function familyCard(sheet: Sheet, input: DocumentLayoutInput) {
     { title: 'Pendidikan', width: 118, value: (r) => r.education ?? '-' },
     { title: 'Jenis Pekerjaan', width: 131.89, value: (r) => r.occupation ?? '-' },
   ];
-  y = table(sheet, first, members, MARGIN, y) - 10;
-  const second: Column[] = [
-    { title: 'No', width: 22, value: (_r, i) => String(i + 1) },
+  y = table(sheet, firstTable, members, MARGIN, y) - 10;
+  const secondTable: Column[] = [
+    { title: 'No', width: 22, value: (_r, i) => no(i) },
     { title: 'Status Perkawinan', width: 90, value: (r) => r.maritalStatus ?? '-' },
     { title: 'Status Hubungan Dalam Keluarga', width: 120, value: (r) => r.relationship ?? '-' },
     { title: 'Kewarganegaraan', width: 80, value: (r) => r.citizenship ?? '-' },
     { title: 'Nama Ayah', width: 225, value: (r) => r.fatherName ?? '-' },
     { title: 'Nama Ibu', width: 224.89, value: (r) => r.motherName ?? '-' },
   ];
-  y = table(sheet, second, members, MARGIN, y) - 14;
+  y = table(sheet, secondTable, members, MARGIN, y) - 14;
   sheet.text(`Dikeluarkan Tanggal: ${shortDate(input.issuedOn)}`, MARGIN, y, 8);
-  signatureBlock(sheet, input, sheet.width - MARGIN - 200, Math.min(y, MARGIN + 70), 8);
+  if (last) signatureBlock(sheet, input, sheet.width - MARGIN - 200, Math.min(y, MARGIN + 70), 8);
   checkFooter(sheet, input, 80, 230);
+  return Math.max(members.length, 1);
 }
 
 /** The register-style text of a Kutipan Akta. */
@@ -380,43 +487,62 @@ function aktaText(input: DocumentLayoutInput): { heading: string; body: string[]
   const upper = (v: string | null) => (v ?? '-').toUpperCase();
   switch (input.type) {
     case 'birth_certificate': {
-      const name = str(f, 'childName', 'name') ?? input.holderName;
+      const name = str(f, 'childName') ?? input.holderName;
       const order = str(f, 'childOrder', 'birthOrder');
+      const childNik = str(f, 'childNik');
+      const parent = (nameKey: string, nikKey: string) => {
+        const parentName = str(f, nameKey);
+        const parentNik = str(f, nikKey);
+        return parentName ? upper(parentName) + (parentNik ? ` (NIK ${parentNik})` : '') : parentNik ? `NIK ${parentNik}` : '-';
+      };
       return {
         heading: 'KUTIPAN AKTA KELAHIRAN',
         body: [
           `Berdasarkan Akta Kelahiran Nomor ${input.number}`,
-          `bahwa di ${upper(str(f, 'birthPlace'))} pada tanggal ${indonesianDate(str(f, 'birthDate'))} telah lahir`,
+          `bahwa di ${upper(str(f, 'birthPlace'))} pada tanggal ${indonesianDate(str(f, 'birthDate'))}${str(f, 'birthTime') ? ` pukul ${str(f, 'birthTime')}` : ''} telah lahir`,
           `${upper(name)}`,
-          `NIK ${str(f, 'childNik', 'nik') ?? input.nik}, ${str(f, 'sex') ?? '-'}${order ? `, anak ke-${order}` : ''}`,
-          `dari ayah ${upper(str(f, 'fatherName'))} dan ibu ${upper(str(f, 'motherName'))}.`,
+          [childNik ? `NIK ${childNik}` : null, str(f, 'sex'), order ? `anak ke-${order}` : null].filter(Boolean).join(', ') || '-',
+          `dari ayah ${parent('fatherName', 'fatherNik')} dan ibu ${parent('motherName', 'motherNik')}.`,
         ],
       };
     }
     case 'death_certificate': {
-      const name = str(f, 'deceasedName', 'name') ?? input.holderName;
+      const name = str(f, 'deceasedName') ?? input.holderName;
+      const born = str(f, 'deceasedBirthPlace') || str(f, 'deceasedBirthDate');
       return {
         heading: 'KUTIPAN AKTA KEMATIAN',
         body: [
           `Berdasarkan Akta Kematian Nomor ${input.number}`,
-          `bahwa di ${upper(str(f, 'deathPlace'))} pada tanggal ${indonesianDate(str(f, 'deathDate'))} telah meninggal dunia`,
+          `bahwa di ${upper(str(f, 'deathPlace', 'placeOfDeath'))} pada tanggal ${indonesianDate(str(f, 'deathDate', 'dateOfDeath'))} telah meninggal dunia`,
           `${upper(name)}`,
-          `NIK ${str(f, 'deceasedNik', 'nik') ?? input.nik}, lahir di ${upper(str(f, 'birthPlace'))} pada tanggal ${indonesianDate(str(f, 'birthDate'))}, ${str(f, 'sex') ?? '-'}.`,
+          [
+            `NIK ${str(f, 'deceasedNik') ?? '-'}`,
+            born ? `lahir di ${upper(str(f, 'deceasedBirthPlace'))} pada tanggal ${indonesianDate(str(f, 'deceasedBirthDate'))}` : null,
+            str(f, 'deceasedSex'),
+          ]
+            .filter(Boolean)
+            .join(', ') + '.',
         ],
       };
     }
-    case 'marriage_certificate':
+    case 'marriage_certificate': {
+      const spouse = (nameKey: string, nikKey: string) => {
+        const spouseName = str(f, nameKey);
+        const spouseNik = str(f, nikKey) ?? '-';
+        return spouseName ? `${upper(spouseName)} (NIK ${spouseNik})` : `NIK ${spouseNik}`;
+      };
       return {
         heading: 'KUTIPAN AKTA PERKAWINAN',
         body: [
           `Berdasarkan Akta Perkawinan Nomor ${input.number}`,
-          `bahwa di ${upper(str(f, 'marriagePlace', 'place'))} pada tanggal ${indonesianDate(str(f, 'marriageDate', 'date'))} telah dilangsungkan perkawinan antara`,
-          `${upper(str(f, 'husbandName'))} (NIK ${str(f, 'husbandNik') ?? '-'})`,
+          `bahwa di ${upper(str(f, 'marriagePlace', 'placeOfMarriage', 'place'))} pada tanggal ${indonesianDate(str(f, 'marriageDate', 'date'))} telah dilangsungkan perkawinan antara`,
+          spouse('husbandName', 'husbandNik'),
           'dan',
-          `${upper(str(f, 'wifeName'))} (NIK ${str(f, 'wifeNik') ?? '-'})`,
+          spouse('wifeName', 'wifeNik'),
           `menurut agama/kepercayaan ${upper(str(f, 'religion'))}${str(f, 'religiousLeader') ? ` di hadapan pemuka agama ${upper(str(f, 'religiousLeader'))}` : ''}.`,
         ],
       };
+    }
     default:
       return { heading: input.title.toUpperCase(), body: [`Nomor ${input.number}`] };
   }
@@ -462,7 +588,19 @@ function akta(sheet: Sheet, input: DocumentLayoutInput) {
   checkFooter(sheet, input);
 }
 
-function letter(sheet: Sheet, input: DocumentLayoutInput) {
+/** Below this the foot (QR, check code) and the signature need the room: a letter continues on a new page. */
+const LETTER_BOTTOM = MARGIN + 130;
+
+function letter(first: Sheet, input: DocumentLayoutInput) {
+  let sheet = first;
+  const sheets = [first];
+  const top = () => sheet.height - MARGIN - 20;
+  const room = (y: number, needed: number): number => {
+    if (y - needed >= LETTER_BOTTOM) return y;
+    sheet = sheet.next();
+    sheets.push(sheet);
+    return top();
+  };
   let y = letterhead(sheet, input.office);
   sheet.centered(input.title.toUpperCase(), y, 13, true);
   y -= 16;
@@ -473,29 +611,43 @@ function letter(sheet: Sheet, input: DocumentLayoutInput) {
   const pairs: Array<[string, string]> = [];
   if (!scalars.some(([k]) => k === 'name')) pairs.push(['Nama Lengkap', input.holderName]);
   if (!scalars.some(([k]) => k === 'nik')) pairs.push(['NIK', input.nik]);
-  for (const [k, v] of scalars) pairs.push([humanize(k), k.endsWith('Date') ? indonesianDate(String(v)) : String(v)]);
-  y = labelled(sheet, pairs, MARGIN + 10, y, 150, sheet.width - 2 * MARGIN - 180) - 8;
+  for (const [k, v] of scalars) pairs.push([humanize(k), printedValue(k, String(v))]);
+  const valueWidth = sheet.width - 2 * MARGIN - 180;
+  for (const pair of pairs) {
+    y = room(y, 10 * 1.35 * wrap(sheet.regular, encodable(sheet.regular, pair[1]), 10, valueWidth).length);
+    y = labelled(sheet, [pair], MARGIN + 10, y, 150, valueWidth);
+  }
+  y -= 8;
   for (const [key, value] of Object.entries(input.fields)) {
     if (!Array.isArray(value) || value.length === 0) continue;
-    sheet.text(humanize(key), MARGIN, y, 10, { bold: true });
-    y -= 8;
     const keys = [...new Set(value.flatMap((r) => Object.keys(r)))];
     const width = (sheet.width - 2 * MARGIN - 22) / Math.max(keys.length, 1);
-    const columns: Column[] = [
-      { title: 'No', width: 22, value: (_r, i) => String(i + 1) },
-      ...keys.map((k) => ({ title: humanize(k), width, value: (r: Record<string, string | null>) => r[k] ?? '-' })),
-    ];
-    y = table(sheet, columns, value, MARGIN, y) - 14;
+    const rowHeight = 7.5 + 6;
+    let done = 0;
+    while (done < value.length) {
+      y = room(y, 40 + rowHeight);
+      sheet.text(humanize(key), MARGIN, y, 10, { bold: true });
+      y -= 8;
+      const fits = Math.max(1, Math.floor((y - LETTER_BOTTOM - 23) / rowHeight));
+      const chunk = value.slice(done, done + fits);
+      const offset = done;
+      const columns: Column[] = [
+        { title: 'No', width: 22, value: (_r, i) => String(offset + i + 1) },
+        ...keys.map((k) => ({ title: humanize(k), width, value: (r: Record<string, string | null>) => printedValue(k, r[k] ?? '-') })),
+      ];
+      y = table(sheet, columns, chunk, MARGIN, y) - 14;
+      done += chunk.length;
+    }
   }
-  y = sheet.paragraph(
-    'Demikian surat keterangan ini dibuat untuk dapat dipergunakan sebagaimana mestinya.',
-    MARGIN,
-    y - 4,
-    sheet.width - 2 * MARGIN,
-    10,
-  );
-  signatureBlock(sheet, input, sheet.width - MARGIN - 220, Math.max(y - 24, MARGIN + 190), 10);
-  checkFooter(sheet, input);
+  y = room(y, 30);
+  y = sheet.paragraph('Demikian surat keterangan ini dibuat untuk dapat dipergunakan sebagaimana mestinya.', MARGIN, y - 4, sheet.width - 2 * MARGIN, 10);
+  // The signature block sits above the foot: on this page when it fits, else on its own page.
+  y = room(y, 90);
+  signatureBlock(sheet, input, sheet.width - MARGIN - 220, y - 24, 10);
+  for (const [i, s] of sheets.entries()) {
+    checkFooter(s, input);
+    if (sheets.length > 1) s.text(`Halaman ${i + 1}/${sheets.length}`, s.width - MARGIN - 60, s.height - MARGIN + 10, 8);
+  }
 }
 
 /** The PDF bytes. Deterministic for the same input (dates come from issuedAt, no random ids). */
@@ -511,7 +663,8 @@ export async function renderDocumentPdf(input: DocumentLayoutInput): Promise<Uin
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const isFamilyCard = input.type === 'family_card';
-  const sheet = new Sheet(doc.addPage(isFamilyCard ? A4_LANDSCAPE : A4), regular, bold);
+  const addPage = () => doc.addPage(isFamilyCard ? A4_LANDSCAPE : A4);
+  const sheet = new Sheet(addPage(), regular, bold, addPage);
   if (isFamilyCard) familyCard(sheet, input);
   else if (AKTA_TYPES.has(input.type)) akta(sheet, input);
   else letter(sheet, input);

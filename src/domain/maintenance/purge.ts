@@ -41,6 +41,8 @@ const DUE: Record<RetentionTable, (cutoff: Date) => SQL> = {
   ktp_tokens: (c) => sql`expires_at < ${iso(c)}`,
   activations: (c) => sql`expires_at < ${iso(c)}`,
   service_request_attachments: (c) => sql`request_id in (select id from service_requests where closed_at < ${iso(c)})`,
+  // day is DDMMYYYY, the office's local day: gone once that whole day is past the cutoff.
+  issued_document_counters: (c) => sql`to_date(day, 'DDMMYYYY') < (${iso(c)})::date`,
 };
 
 /**

@@ -18,7 +18,8 @@ export type RetentionTable =
   | 'outbox'
   | 'ktp_tokens'
   | 'activations'
-  | 'service_request_attachments';
+  | 'service_request_attachments'
+  | 'issued_document_counters';
 
 export interface RetentionRule {
   table: RetentionTable;
@@ -82,6 +83,21 @@ export const RETENTION: readonly RetentionRule[] = [
     graceMs: 90 * DAY,
     why:
       'they are what the office decided on, kept while the holder may still object to the decision; after that the request, its history, the issued documents and the audit log carry the decision, and SIAK keeps its own archive',
+  },
+  {
+    table: 'issued_document_counters',
+    what: 'the running numbers of the register-style document numbers (…-0001), one row per office, register and day, from the end of that day',
+    graceMs: 2 * DAY,
+    why: 'a day\'s counter is only ever counted up during that day (in the office\'s WIB/WITA/WIT); the numbers it gave out live on in the issued documents',
+  },
+];
+
+/** Personal data kept on purpose with no purge, and why: the README's "Data kept" table lists these too. */
+export const KEPT_FOR_GOOD: readonly { table: string; what: string; why: string }[] = [
+  {
+    table: 'issued_documents',
+    what: 'documents issued on a completed service request: the PDF (holder, family members, addresses as printed), its number, check code, SHA-256 and Ed25519 signature',
+    why: 'a civil-registration document stays valid for life, so its check (GET /v1/documents/check/{code}, /cek/{code}) must keep answering for any paper or file in circulation, and the holder may download it again; kept after DELETE /v1/me too (an office record, like the registry\'s), when only the account id links it to nobody. The check shows only a masked name',
   },
 ];
 
