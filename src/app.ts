@@ -28,8 +28,21 @@ import { lockRoutes } from './http/routes/locks.js';
 import { oidcRoutes } from './http/routes/oidc.js';
 import { adminOidcClientRoutes } from './http/routes/admin-oidc-clients.js';
 import { devRpRoutes } from './http/routes/dev-rp.js';
+import { serviceRequestRoutes } from './http/routes/service-requests.js';
+import { operatorServiceRequestRoutes } from './http/routes/operator-service-requests.js';
+import { SERVICE_REQUEST_BODY_BYTES } from './domain/services/attachments.js';
+import { CHECK_FORM_MAX_BYTES, CHECK_PDF_MAX_BYTES } from './domain/issued-documents/limits.js';
+import { documentCheckRoutes } from './http/routes/document-check.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The only routes that take more than MAX_BODY_BYTES: a service request and its corrections (attachments), the check of an issued PDF. */
+export const LARGER_BODIES = [
+  { method: 'POST', path: /^\/v1\/me\/service-requests(\/[^/]+\/corrections)?$/, maxSize: SERVICE_REQUEST_BODY_BYTES },
+  // The public check of an issued document's PDF (API.md: ≤ 5 MB), and the /cek page's upload form.
+  { method: 'POST', path: /^\/v1\/documents\/check$/, maxSize: CHECK_PDF_MAX_BYTES },
+  { method: 'POST', path: /^\/cek\/[^/]+$/, maxSize: CHECK_FORM_MAX_BYTES },
+] as const;
 
 /** Deps for the whole process (Node), or resolved per request (Workers: a database client per request). */
 export type DepsSource = Deps | ((request: Request) => Deps);
@@ -37,7 +50,7 @@ export type DepsSource = Deps | ((request: Request) => Deps);
 export function createApp(source: DepsSource): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.use('*', init(source), accessLog(), securityHeaders(), bodyLimit(MAX_BODY_BYTES));
+  app.use('*', init(source), accessLog(), securityHeaders(), bodyLimit(MAX_BODY_BYTES, LARGER_BODIES));
 
   app.route('/', publicRoutes(() => app));
   // Areas: one sub-app each (src/http/routes/<area>.ts), mounted here, one line per area.
@@ -63,6 +76,9 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', oidcRoutes());
   app.route('/', adminOidcClientRoutes());
   app.route('/', devRpRoutes(() => app));
+  app.route('/', serviceRequestRoutes());
+  app.route('/', operatorServiceRequestRoutes());
+  app.route('/', documentCheckRoutes());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

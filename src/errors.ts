@@ -32,6 +32,8 @@ export const errorCatalog = {
   registration_not_pending: { status: 409, id: 'Pendaftaran tidak menunggu verifikasi', en: 'Registration is not pending' },
   token_already_used: { status: 409, id: 'Token sudah digunakan', en: 'Token already used' },
   lock_link_used: { status: 409, id: 'Tautan kunci sudah dipakai', en: 'Lock link already used' },
+  invalid_transition: { status: 409, id: 'Perubahan status tidak diizinkan', en: 'Status change not allowed' },
+  already_rated: { status: 409, id: 'Permohonan ini sudah dinilai', en: 'This request was rated already' },
   token_revoked: { status: 409, id: 'Token dicabut', en: 'Token revoked' },
   qr_expired: { status: 410, id: 'Kode QR kedaluwarsa', en: 'QR code expired' },
   activation_expired: { status: 410, id: 'Aktivasi kedaluwarsa', en: 'Activation expired' },
@@ -42,6 +44,7 @@ export const errorCatalog = {
   payload_too_large: { status: 413, id: 'Isi permintaan terlalu besar', en: 'Payload too large' },
   unsupported_media_type: { status: 415, id: 'Jenis konten tidak didukung', en: 'Unsupported media type' },
   registration_rejected: { status: 422, id: 'Pendaftaran ditolak', en: 'Registration rejected' },
+  requirements_missing: { status: 422, id: 'Persyaratan belum lengkap', en: 'Required attachments missing' },
   approval_requirements_unmet: { status: 422, id: 'Syarat persetujuan belum terpenuhi', en: 'Approval requirements not met' },
   operator_locked: { status: 423, id: 'Operator terkunci', en: 'Operator locked' },
   account_locked: { status: 423, id: 'Akun terkunci', en: 'Account locked' },
@@ -65,7 +68,7 @@ export interface AppErrorOptions {
   /** Seconds, sent as Retry-After. */
   retryAfter?: number;
   /** Extra problem members (RFC 9457 extensions), e.g. `attemptsRemaining` on a device-signed login_failed. */
-  extensions?: Record<string, string | number | boolean>;
+  extensions?: Record<string, string | number | boolean | string[]>;
   cause?: unknown;
 }
 
@@ -76,7 +79,7 @@ export class AppError extends Error {
   readonly detail?: string;
   readonly errors?: FieldError[];
   readonly retryAfter?: number;
-  readonly extensions?: Record<string, string | number | boolean>;
+  readonly extensions?: Record<string, string | number | boolean | string[]>;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(options.detail ?? errorCatalog[code].en, { cause: options.cause });

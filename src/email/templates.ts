@@ -27,6 +27,19 @@ export interface EmailData {
   pin_reset_done: Notice & { name: string; at: Date };
   /** The holder locked the IKD (Kunci, in the app or from a scan notice's link). */
   account_self_locked: Notice & { name: string; at: Date };
+  /** A service request (Pelayanan) changed status: what happened, what to fix, where to follow it. */
+  service_request_status: Notice & {
+    name: string;
+    number: string;
+    service: string;
+    status: string;
+    at: Date;
+    note?: string;
+    corrections?: string[];
+    reason?: string;
+    receivedBy?: string;
+    link: string;
+  };
   /** One redemption attempt of the holder's QR, any outcome, with the one-tap lock link. */
   scan_notice: {
     name: string;
@@ -59,6 +72,7 @@ export const EMAIL_TEMPLATES = [
   'pin_reset_done',
   'account_self_locked',
   'scan_notice',
+  'service_request_status',
 ] as const satisfies readonly EmailTemplate[];
 
 export interface RenderedEmail {
@@ -340,6 +354,24 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: `This link works once, until ${d.lockExpiresAt}. You can turn these notices off in the IKD app.` },
           ],
         },
+  service_request_status: (d, lang) => {
+    const status = SERVICE_STATUS_TEXT[lang][d.status] ?? d.status;
+    const when = formatTime(d.at, lang, d.zone);
+    const id = lang === 'id';
+    const blocks: Block[] = [
+      { p: id ? `Permohonan ${d.service} nomor ${d.number}: ${status} (${when}).` : `Request ${d.number} (${d.service}): ${status} (${when}).` },
+    ];
+    if (d.corrections?.length) blocks.push({ p: `${id ? 'Yang perlu diperbaiki' : 'To correct'}: ${d.corrections.join(', ')}` });
+    if (d.reason) blocks.push({ p: `${id ? 'Alasan' : 'Reason'}: ${d.reason}` });
+    if (d.receivedBy) blocks.push({ p: `${id ? 'Diterima oleh' : 'Received by'}: ${d.receivedBy}` });
+    if (d.note) blocks.push({ p: `${id ? 'Catatan petugas' : 'Officer\'s note'}: ${d.note}` });
+    blocks.push({ link: d.link, label: id ? 'Lihat di Pemantauan Pelayanan' : 'Follow it in the IKD app' });
+    return {
+      subject: id ? `Permohonan ${d.number}: ${status}` : `Request ${d.number}: ${status}`,
+      greeting: id ? `Yth. ${d.name},` : `Dear ${d.name},`,
+      blocks,
+    };
+  },
   audit_checkpoint: (d, lang) =>
     lang === 'id'
       ? {
@@ -364,6 +396,36 @@ const bodies: { [T in EmailTemplate]: (d: EmailData[T], lang: EmailLang) => Body
             { p: "To check it: npm run audit:verify -- --checkpoint '<the checkpoint above>' (or the name of a file holding this e-mail). It fails if any audit row up to this seq was changed or deleted, even with every hash recomputed." },
           ],
         },
+};
+
+/** How a service request's status reads in a notice. */
+const SERVICE_STATUS_TEXT: Record<EmailLang, Record<string, string>> = {
+  id: {
+    submitted: 'diterima dan menunggu pemeriksaan',
+    in_review: 'sedang diperiksa petugas',
+    needs_correction: 'perlu dilengkapi',
+    rejected: 'ditolak',
+    cancelled: 'dibatalkan',
+    processing: 'sedang diproses di SIAK',
+    completed: 'selesai',
+    picked_up: 'sudah diambil',
+    out_for_delivery: 'sedang diantar',
+    delivered: 'sudah diantar',
+    delivery_failed: 'gagal diantar; akan diantar ulang',
+  },
+  en: {
+    submitted: 'received, waiting for review',
+    in_review: 'being reviewed by an officer',
+    needs_correction: 'needs correction',
+    rejected: 'rejected',
+    cancelled: 'cancelled',
+    processing: 'being processed in SIAK',
+    completed: 'completed',
+    picked_up: 'picked up',
+    out_for_delivery: 'out for delivery',
+    delivered: 'delivered',
+    delivery_failed: 'delivery failed; it will be tried again',
+  },
 };
 
 const OUTCOME_TEXT: Record<EmailLang, Record<string, string>> = {

@@ -36,21 +36,38 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function bodyLimit(maxSize: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = () => {
-    throw new AppError('payload_too_large', { detail: `The body may be at most ${maxSize} bytes.` });
+/** A route that may take a larger body than the default: its method, its path pattern, its own limit. */
+export interface LargerBody {
+  method: string;
+  path: RegExp;
+  maxSize: number;
+}
+
+/**
+ * `maxSize` for every body, except the few routes in `larger` (e.g. a service request's attachments: 20 MiB), which
+ * get their own limit. Decided before anything reads the body.
+ */
+export function bodyLimit(maxSize: number, larger: readonly LargerBody[] = []): MiddlewareHandler<AppEnv> {
+  const limiter = (size: number) => {
+    const tooLarge = () => {
+      throw new AppError('payload_too_large', { detail: `The body may be at most ${size} bytes.` });
+    };
+    return { size, tooLarge, streaming: honoBodyLimit({ maxSize: size, onError: tooLarge }) };
   };
-  const streamingLimit = honoBodyLimit({ maxSize, onError: tooLarge });
+  const standard = limiter(maxSize);
+  const special = larger.map((l) => ({ ...l, limit: limiter(l.maxSize) }));
   return async function limitBody(c, next) {
     // Decided from the headers when they suffice: hono's middleware reads `c.req.raw.body`, which on
     // @hono/node-server turns the lightweight request into a full web Request (stream, AbortController) on
     // every call, ~5 % of a hot path's CPU (docs/performance.md). Chunked bodies still go through it.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const { size, tooLarge, streaming } =
+      special.length === 0 ? standard : (special.find((l) => l.method === c.req.method && l.path.test(c.req.path))?.limit ?? standard);
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      return Number.parseInt(length, 10) > maxSize ? tooLarge() : next();
+      return Number.parseInt(length, 10) > size ? tooLarge() : next();
     }
-    return streamingLimit(c, next);
+    return streaming(c, next);
   };
 }
 

@@ -14,6 +14,8 @@ export interface RouteDoc {
   /** Error codes the route may answer with (each documented as problem+json). */
   errors?: ErrorCode[];
   json?: ZodType;
+  /** A body that is not JSON (e.g. a PDF): its media type and what it is. */
+  rawBody?: { contentType: string; description: string };
   query?: ZodType;
   param?: ZodType;
   hidden?: boolean;
@@ -127,7 +129,9 @@ export function generateOpenApi(app: Hono<any, any, any>, info: { title: string;
       ...(parameters.length ? { parameters } : {}),
       ...(doc.json
         ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(doc.json, 'input') } } } }
-        : {}),
+        : doc.rawBody
+          ? { requestBody: { required: true, description: doc.rawBody.description, content: { [doc.rawBody.contentType]: { schema: { type: 'string', format: 'binary' } } } } }
+          : {}),
       responses,
     };
   }

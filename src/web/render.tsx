@@ -5,6 +5,7 @@ import { renderDocument } from './layout.js';
 import { ActivatePage, isActivationToken } from './pages/activate.js';
 import { CounterPage } from './pages/counter.js';
 import { LockPage, type LockPageState } from './pages/lock.js';
+import { DocumentCheckPage, type DocumentCheckPageState } from './pages/document-check.js';
 import { MailboxPage, type MailboxMessage } from './pages/mailbox.js';
 import { DemoRpPage, OidcAuthorizePage, OidcErrorPage, type AuthorizePageProps } from './pages/oidc.js';
 import { OperatorPage } from './pages/operator.js';
@@ -86,3 +87,9 @@ export const oidcErrorPage = (c: Context, reason: 'unknown_client' | 'redirect_u
 /** GET /dev/rp (development only): the demo relying party. */
 export const demoRpPage = (c: Context, view: { loginHref: string; error?: string; userinfo?: Record<string, unknown>; idTokenClaims?: Record<string, unknown> }) =>
   htmlPage(c, (p) => <DemoRpPage {...p} {...view} />);
+/** GET /cek/{code} and the answer of its upload form: public, no login, no JavaScript. */
+export function documentCheckPage(c: Context, state: DocumentCheckPageState, status = 200): Response {
+  const res = htmlPage(c, (p) => <DocumentCheckPage {...p} state={state} />, status);
+  res.headers.set('Referrer-Policy', 'no-referrer');
+  return res;
+}

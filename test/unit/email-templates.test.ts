@@ -25,6 +25,17 @@ const sample: { [T in EmailTemplate]: EmailData[T] } = {
     lockLink: 'https://ikd.test/lock?t=abc',
     lockExpiresAt: '30/11/2026 16.00 WITA',
   },
+  service_request_status: {
+    name: 'SITI',
+    number: '7310-20261123-000001',
+    service: 'Akta <Kelahiran>',
+    status: 'needs_correction',
+    at,
+    corrections: ['kk'],
+    note: 'Foto <buram>',
+    link: 'https://ikd.test/app#pelayanan=srq_1',
+    zone: 'WITA',
+  },
   audit_checkpoint: {
     checkpoint: 'eyJhbGciOiJFZERTQSJ9.eyJzZXEiOjF9.SITI',
     day: '2026-11-23',

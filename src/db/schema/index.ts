@@ -8,3 +8,5 @@ export * from './outbox.js';
 export * from './ktp.js';
 export * from './registry.js';
 export * from './oidc.js';
+export * from './services.js';
+export * from './issued-documents.js';

@@ -9,7 +9,7 @@ export const operators = pgTable(
     id: text('id').primaryKey(),
     username: text('username').notNull(),
     name: text('name').notNull(),
-    role: text('role', { enum: ['operator', 'supervisor', 'admin'] }).notNull(),
+    role: text('role', { enum: ['courier', 'operator', 'supervisor', 'admin'] }).notNull(),
     officeCode: text('office_code').notNull(),
     passwordHash: text('password_hash').notNull(),
     totpSecret: text('totp_secret').notNull(),

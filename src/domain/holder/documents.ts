@@ -10,6 +10,7 @@ import type { KtpElement } from '../../crypto/token-codec.js';
 import { issueKtpToken, type QrFormat, type ResidentTokenCredential } from '../credential/ktp-token.js';
 import type { ResidentPrincipal } from '../credential/login.js';
 import { DOCUMENT_TITLES, DOCUMENT_TYPES, type DocumentType } from './document-types.js';
+import { listIssuedDocuments } from '../issued-documents/list.js';
 
 export interface DocumentSummary {
   type: DocumentType;
@@ -189,10 +190,10 @@ export async function documentWithResident(
   return { document: found, resident: records.resident };
 }
 
-/** GET /v1/me/documents */
-export async function listResidentDocuments(deps: Pick<Deps, 'registry'>, resident: ResidentPrincipal, lang: Lang = 'id') {
-  const docs = await documentsOf(deps.registry, resident.nik, lang);
-  return { items: docs.map(({ fields: _fields, ...summary }) => summary) };
+/** GET /v1/me/documents: the registry's documents, then those issued through online services (newest first). */
+export async function listResidentDocuments(deps: Pick<Deps, 'registry' | 'db'>, resident: ResidentPrincipal, lang: Lang = 'id') {
+  const [docs, issued] = await Promise.all([documentsOf(deps.registry, resident.nik, lang), listIssuedDocuments(deps.db, resident.accountId, lang)]);
+  return { items: [...docs.map(({ fields: _fields, ...summary }) => summary), ...issued] };
 }
 
 /** GET /v1/me/documents/{type} */

@@ -23,7 +23,9 @@ export type RetentionTable =
   | 'registrations'
   | 'oidc_authorizations'
   | 'oidc_access_tokens'
-  | 'oidc_client_assertions';
+  | 'oidc_client_assertions'
+  | 'service_request_attachments'
+  | 'issued_document_counters';
 
 export interface RetentionRule {
   table: RetentionTable;
@@ -118,6 +120,28 @@ export const RETENTION: readonly RetentionRule[] = [
     what: 'ids (jti) of private_key_jwt client assertions, from their expiry',
     graceMs: HOUR,
     why: 'an expired assertion is refused by its own exp; the jti is kept only while a replay could still be accepted',
+  },
+  {
+    table: 'service_request_attachments',
+    what: 'the files attached to a service request (photos and scans of KK, forms, letters), from the request\'s closing (rejected, cancelled, picked up, delivered; completed, for a download)',
+    graceMs: 90 * DAY,
+    why:
+      'they are what the office decided on, kept while the holder may still object to the decision; after that the request, its history, the issued documents and the audit log carry the decision, and SIAK keeps its own archive',
+  },
+  {
+    table: 'issued_document_counters',
+    what: 'the running numbers of the register-style document numbers (…-0001), one row per office, register and day, from the end of that day',
+    graceMs: 2 * DAY,
+    why: 'a day\'s counter is only ever counted up during that day (in the office\'s WIB/WITA/WIT); the numbers it gave out live on in the issued documents',
+  },
+];
+
+/** Personal data kept on purpose with no purge, and why: the README's "Data kept" table lists these too. */
+export const KEPT_FOR_GOOD: readonly { table: string; what: string; why: string }[] = [
+  {
+    table: 'issued_documents',
+    what: 'documents issued on a completed service request: the PDF (holder, family members, addresses as printed), its number, check code, SHA-256 and Ed25519 signature',
+    why: 'a civil-registration document stays valid for life, so its check (GET /v1/documents/check/{code}, /cek/{code}) must keep answering for any paper or file in circulation, and the holder may download it again; kept after DELETE /v1/me too (an office record, like the registry\'s), when only the account id links it to nobody. The check shows only a masked name',
   },
 ];
 

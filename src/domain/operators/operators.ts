@@ -11,7 +11,7 @@ import { AppError } from '../../errors.js';
 import { appendAudit, type AuditEntry } from '../audit/audit.js';
 import { enforceRateLimits } from '../limits/rate-limit.js';
 
-export const OPERATOR_ROLES = ['operator', 'supervisor', 'admin'] as const;
+export const OPERATOR_ROLES = ['courier', 'operator', 'supervisor', 'admin'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 
 /** Who is calling, as routes see it after requireOperator. */
@@ -34,11 +34,14 @@ export const LOGIN_RATE_LIMITS = {
   perUsername: { limit: 10, windowSeconds: 60 },
 } as const;
 
-const ROLE_RANK: Record<OperatorRole, number> = { operator: 1, supervisor: 2, admin: 3 };
+const ROLE_RANK: Record<OperatorRole, number> = { courier: 0, operator: 1, supervisor: 2, admin: 3 };
 
-/** A role may do what any lower role may: admin ⊇ supervisor ⊇ operator. No roles listed = any operator. */
+/**
+ * A role may do what any lower role may: admin ⊇ supervisor ⊇ operator ⊇ courier. No roles listed = operator and up:
+ * a courier (ANTAR DOMPET delivery) only reaches the routes that name it.
+ */
 export function roleAllows(role: OperatorRole, allowed: readonly OperatorRole[]): boolean {
-  if (allowed.length === 0) return true;
+  if (allowed.length === 0) return ROLE_RANK[role] >= ROLE_RANK.operator;
   return ROLE_RANK[role] >= Math.min(...allowed.map((r) => ROLE_RANK[r]));
 }
 

@@ -1,7 +1,7 @@
 /** Service statistics for supervisors and admins: registrations, activations and verifications by province and day. */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/types.js';
-import { findProvince } from '../../registry/regions.js';
+import { findProvince, findRegency } from '../../registry/regions.js';
 
 export interface CountByProvince {
   code: string;
@@ -27,6 +27,29 @@ export interface ServiceStats {
   registrations: Series;
   activations: Series;
   verifications: Series;
+  serviceRequests: ServiceRequestStats;
+}
+
+/** Pelayanan figures of one group (a type, a regency, a month, or all): created in the period. */
+export interface ServiceFigures {
+  count: number;
+  completed: number;
+  /** Median hours from submission to `completed`; null before the first completion. */
+  medianHoursToCompletion: number | null;
+  /** Completed within the SLA (by slaDueAt) over all completed; null before the first completion. */
+  withinSlaShare: number | null;
+  /** SKM responses (ratings 1..4). */
+  ratings: number;
+  /** SKM index: mean score × 25 (the Permenpan-RB 14/2017 conversion, seed 000 L394-417); null without ratings. */
+  skmIndex: number | null;
+}
+
+export interface ServiceRequestStats extends ServiceFigures {
+  byType: Array<ServiceFigures & { type: string }>;
+  byStatus: Array<{ status: string; count: number }>;
+  byRegency: Array<ServiceFigures & { code: string; name: string }>;
+  /** YYYY-MM, UTC. */
+  byMonth: Array<ServiceFigures & { month: string }>;
 }
 
 const DAY_MS = 86_400_000;
@@ -49,7 +72,7 @@ export async function serviceStats(db: DbOrTx, period: { from: string; to: strin
   // Raw SQL: postgres.js cannot bind Date objects there, so the bounds go in as ISO text.
   const start = sql`${period.start.toISOString()}::timestamptz`;
   const end = sql`${period.end.toISOString()}::timestamptz`;
-  const [registrations, activations, verifications] = await Promise.all([
+  const [registrations, activations, verifications, serviceRequests] = await Promise.all([
     series(db, sql`select r.nik, r.created_at as at from registrations r where r.created_at >= ${start} and r.created_at < ${end}`),
     series(db, sql`select a.nik, a.activated_at as at from accounts a where a.activated_at >= ${start} and a.activated_at < ${end}`),
     series(
@@ -57,8 +80,58 @@ export async function serviceStats(db: DbOrTx, period: { from: string; to: strin
       sql`select acc.nik, l.at from access_log l join accounts acc on acc.id = l.account_id
           where l.outcome = 'verified' and l.at >= ${start} and l.at < ${end}`,
     ),
+    serviceRequestStats(db, start, end),
   ]);
-  return { from: period.from, to: period.to, registrations, activations, verifications };
+  return { from: period.from, to: period.to, registrations, activations, verifications, serviceRequests };
+}
+
+type FigureRow = { key: string; count: number | string; completed: number | string; median_hours: number | string | null; within_sla: number | string; ratings: number | string; mean_score: number | string | null };
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function figures(row: FigureRow | undefined): ServiceFigures {
+  const completed = Number(row?.completed ?? 0);
+  const ratings = Number(row?.ratings ?? 0);
+  return {
+    count: Number(row?.count ?? 0),
+    completed,
+    medianHoursToCompletion: row?.median_hours === null || row?.median_hours === undefined ? null : round(Number(row.median_hours), 2),
+    withinSlaShare: completed ? round(Number(row!.within_sla) / completed, 4) : null,
+    ratings,
+    skmIndex: ratings && row?.mean_score !== null && row?.mean_score !== undefined ? round(Number(row.mean_score) * 25, 3) : null,
+  };
+}
+
+/** Requests created in [start, end): overall, per type, regency (office) and month, and counts per current status. */
+async function serviceRequestStats(db: DbOrTx, start: SQL, end: SQL): Promise<ServiceRequestStats> {
+  const grouped = (key: SQL) =>
+    queryRows<FigureRow>(
+      db,
+      sql`select ${key} as key, count(*)::int as count, count(completed_at)::int as completed,
+            percentile_cont(0.5) within group (order by extract(epoch from (completed_at - created_at)) / 3600.0) as median_hours,
+            (count(*) filter (where completed_at is not null and completed_at <= sla_due_at))::int as within_sla,
+            count(rating_score)::int as ratings, avg(rating_score)::float8 as mean_score
+          from service_requests where created_at >= ${start} and created_at < ${end} group by 1`,
+    );
+  const [all, byType, byRegency, byMonth, byStatus] = await Promise.all([
+    grouped(sql`'all'::text`),
+    grouped(sql`type`),
+    grouped(sql`office_code`),
+    grouped(sql`to_char(created_at at time zone 'UTC', 'YYYY-MM')`),
+    queryRows<{ status: string; count: number | string }>(
+      db,
+      sql`select status, count(*)::int as count from service_requests where created_at >= ${start} and created_at < ${end} group by 1`,
+    ),
+  ]);
+  return {
+    ...figures(all[0]),
+    byType: byType.map((r) => ({ type: r.key, ...figures(r) })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+    byStatus: byStatus.map((r) => ({ status: r.status, count: Number(r.count) })).sort((a, b) => b.count - a.count || a.status.localeCompare(b.status)),
+    byRegency: byRegency
+      .map((r) => ({ code: r.key, name: findRegency(r.key)?.name ?? 'TIDAK DIKENAL', ...figures(r) }))
+      .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+    byMonth: byMonth.map((r) => ({ month: r.key, ...figures(r) })).sort((a, b) => a.month.localeCompare(b.month)),
+  };
 }
 
 /** One grouped pass over `source` (columns nik, at): per province and per UTC day. */

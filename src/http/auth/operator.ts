@@ -21,7 +21,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * 401 unauthorized without a live session, 403 forbidden when the role is below every allowed one
- * (admin ⊇ supervisor ⊇ operator; no roles = any operator). Sets c.get('operator').
+ * (admin ⊇ supervisor ⊇ operator ⊇ courier; no roles = operator and up, so a courier only reaches routes naming it).
  */
 export function requireOperator(...roles: OperatorRole[]): MiddlewareHandler<AppEnv> {
   return async function authenticateOperator(c, next) {

@@ -41,12 +41,28 @@ const seriesSchema = z.object({
   byProvince: z.array(z.object({ code: z.string(), name: z.string(), count: z.number().int() })),
   byDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
 });
+const serviceFigures = {
+  count: z.number().int(),
+  completed: z.number().int(),
+  medianHoursToCompletion: z.number().nullable(),
+  withinSlaShare: z.number().nullable().describe('completed by slaDueAt / completed'),
+  ratings: z.number().int(),
+  skmIndex: z.number().nullable().describe('SKM: mean score (1..4) × 25'),
+};
+const serviceRequestStatsSchema = z.object({
+  ...serviceFigures,
+  byType: z.array(z.object({ type: z.string(), ...serviceFigures })),
+  byStatus: z.array(z.object({ status: z.string(), count: z.number().int() })),
+  byRegency: z.array(z.object({ code: z.string(), name: z.string(), ...serviceFigures })),
+  byMonth: z.array(z.object({ month: z.string(), ...serviceFigures })),
+});
 const statsSchema = z.object({
   from: z.string(),
   to: z.string(),
   registrations: seriesSchema,
   activations: seriesSchema,
   verifications: seriesSchema,
+  serviceRequests: serviceRequestStatsSchema.describe('Pelayanan: requests created in the period'),
 });
 
 const auditQuery = z.object({

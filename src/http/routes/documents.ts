@@ -76,6 +76,19 @@ const documentSummarySchema = z.object({
   issuedBy: z.string(),
 });
 
+/** A document issued through an online service (Pelayanan): its own id, check code and the request it came from. */
+const issuedDocumentSummarySchema = z.object({
+  type: z.string().describe('an output document type of the service catalog: family_card, birth_certificate, skpwni, …'),
+  number: z.string(),
+  title: z.string(),
+  issuedOn: z.string(),
+  issuedBy: z.string(),
+  id: z.string(),
+  checkCode: z.string().describe('checked by anyone at GET /v1/documents/check/{code} and /cek/{code}'),
+  serviceRequestId: z.string().nullable().describe('its PDF: GET /v1/me/service-requests/{id}/documents/{documentId}.pdf'),
+  source: z.literal('issued'),
+});
+
 const documentSchema = documentSummarySchema.extend({
   fields: z.record(z.string(), z.unknown()).describe('the document as printed; for family_card the KK as in GET /v1/me/family'),
 });
@@ -133,7 +146,7 @@ export function documentRoutes() {
       summary: 'The population documents the holder has',
       tags: ['resident'],
       security: 'resident',
-      responses: { 200: { description: 'Documents', schema: z.object({ items: z.array(documentSummarySchema) }) } },
+      responses: { 200: { description: 'Documents', schema: z.object({ items: z.array(z.union([documentSummarySchema, issuedDocumentSummarySchema])) }) } },
       errors: ['unauthorized'],
     }),
     requireResident(),

@@ -67,7 +67,7 @@ export function operatorAuthRoutes() {
       responses: { 204: { description: 'Session ended' } },
       errors: ['unauthorized', 'csrf_failed'],
     }),
-    requireOperator(),
+    requireOperator('courier'),
     async (c) => {
       await logoutOperator(c.get('deps'), currentOperator(c));
       clearSessionCookie(c);
@@ -84,7 +84,7 @@ export function operatorAuthRoutes() {
       responses: { 200: { description: 'Operator', schema: operatorSchema } },
       errors: ['unauthorized'],
     }),
-    requireOperator(),
+    requireOperator('courier'),
     (c) => {
       const { id, name, role, officeCode } = currentOperator(c);
       return c.json({ id, name, role, officeCode, timeZone: zoneOfProvince(officeCode) });
