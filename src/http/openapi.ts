@@ -87,11 +87,22 @@ export function documentedRoutes(app: Hono<any, any, any>): DocumentedRoute[] {
   return [...byKey.values()];
 }
 
+/**
+ * A Hono path as OpenAPI writes it: `:id` → `{id}`; a parameter whose pattern only adds a file extension
+ * (`:documentId{.+\\.pdf}`) keeps the extension as literal text (`{documentId}.pdf`), which is what a client calls.
+ */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, (_m, name: string, pattern?: string) => {
+    const extension = pattern ? /^\{\.\+\\\.([A-Za-z0-9]+)\}$/.exec(pattern)?.[1] : undefined;
+    return extension ? `{${name}}.${extension}` : `{${name}}`;
+  });
+}
+
 export function generateOpenApi(app: Hono<any, any, any>, info: { title: string; version: string; serverUrl: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { method, path, doc } of documentedRoutes(app)) {
     if (doc.hidden) continue;
-    const oasPath = path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+    const oasPath = openApiPath(path);
     const parameters: unknown[] = [];
     for (const name of path.match(/:([A-Za-z0-9_]+)/g) ?? []) {
       parameters.push({ name: name.slice(1), in: 'path', required: true, schema: { type: 'string' } });

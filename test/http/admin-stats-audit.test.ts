@@ -122,6 +122,19 @@ describe('GET /v1/admin/stats', () => {
           { day: '2026-11-23', count: 2 },
         ],
       },
+      // No service request in this database (Pelayanan's figures are tested in service-requests-stats.test.ts).
+      serviceRequests: {
+        count: 0,
+        completed: 0,
+        medianHoursToCompletion: null,
+        withinSlaShare: null,
+        ratings: 0,
+        skmIndex: null,
+        byType: [],
+        byStatus: [],
+        byRegency: [],
+        byMonth: [],
+      },
     });
   });
 

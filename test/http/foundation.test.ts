@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentedRoutes } from '../../src/http/openapi.js';
+import { documentedRoutes, openApiPath } from '../../src/http/openapi.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 
 let ctx: TestContext;
@@ -135,7 +135,7 @@ describe('OpenAPI', () => {
     const routes = documentedRoutes(ctx.app).filter((r) => !r.doc.hidden);
     expect(routes.length).toBeGreaterThanOrEqual(4);
     for (const route of routes) {
-      const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      const path = openApiPath(route.path);
       const op = doc.paths[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path} is documented`).toBeDefined();
       expect(op?.summary, `${route.method} ${route.path} has a summary`).toBeTruthy();
