@@ -1,0 +1,116 @@
+/**
+ * #18 points 1 and 3 (drizzle/0019): access_log is partitioned by month with a default partition, ktp_tokens has
+ * the purge's expires_at index, every connection carries statement_timeout, and a statement cancelled by it is a
+ * 503 problem with Retry-After. PGlite, or PostgreSQL with DATABASE_URL (the cancel needs PostgreSQL: the PGlite
+ * WASM build has no timer signal).
+ */
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/types.js';
+import { toAppError } from '../../src/http/problem.js';
+import { createTestContext, usingPostgres, type TestContext } from '../helpers/context.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx?.close();
+});
+
+describe('drizzle/0019: partitions and indexes', () => {
+  it('access_log is range-partitioned with a default partition and monthly ones', async () => {
+    const parts = await queryRows<{ name: string }>(
+      ctx.deps.db,
+      sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+          where i.inhparent = 'access_log'::regclass order by 1`,
+    );
+    const names = parts.map((p) => p.name);
+    expect(names).toContain('access_log_default');
+    expect(names.filter((n) => /^access_log_p\d{6}$/.test(n)).length).toBeGreaterThanOrEqual(4);
+    const [kind] = await queryRows<{ strategy: string }>(ctx.deps.db, sql`select partstrat as strategy from pg_partitioned_table where partrelid = 'access_log'::regclass`);
+    expect(kind?.strategy).toBe('r');
+  });
+
+  it('a row lands in its month and the primary key carries the partition key', async () => {
+    await ctx.deps.db.execute(
+      sql`insert into access_log (at, verifier_id, outcome, elements) values ('2020-01-15T00:00:00Z', 'v', 'invalid', '{}')`,
+    );
+    const [row] = await queryRows<{ part: string }>(
+      ctx.deps.db,
+      sql`select tableoid::regclass::text as part from access_log where at = '2020-01-15T00:00:00Z'`,
+    );
+    expect(row?.part).toBe('access_log_default');
+    const [pk] = await queryRows<{ def: string }>(ctx.deps.db, sql`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'access_log_pkey'`);
+    expect(pk?.def).toBe('PRIMARY KEY (seq, at)');
+  });
+
+  it('ktp_tokens has the purge index on expires_at', async () => {
+    const [idx] = await queryRows<{ n: number }>(ctx.deps.db, sql`select count(*)::int as n from pg_indexes where indexname = 'ktp_tokens_expires_at_idx'`);
+    expect(idx?.n).toBe(1);
+  });
+});
+
+describe('statement timeout', () => {
+  it('every connection carries the configured statement_timeout', async () => {
+    const [row] = await queryRows<{ statement_timeout: string }>(ctx.deps.db, sql`show statement_timeout`);
+    expect(row?.statement_timeout).toBe('5s');
+  });
+
+  it('query_canceled (57014) maps to a 503 service_unavailable with Retry-After', () => {
+    const error = toAppError(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }));
+    expect(error.status).toBe(503);
+    expect(error.code).toBe('service_unavailable');
+    expect(error.retryAfter).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!usingPostgres())('a statement waiting past the timeout is answered 503, not a hang or a 500', async () => {
+    const { createPostgresDatabase } = await import('../../src/db/postgres.js');
+    const { createApp } = await import('../../src/app.js');
+    const url = (ctx.deps.database as unknown as { client: postgres.Sql }).client.options;
+    // A second database handle on the same test database with a 200 ms timeout; a third connection holds a lock
+    // the stats statement needs, so the statement cannot finish until the timeout cancels it.
+    const dbUrl = `postgres://${url.user}@${url.host[0]}:${url.port[0]}/${url.database}`;
+    const short = createPostgresDatabase(dbUrl, { max: 4, statementTimeoutMs: 200 });
+    const locker = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      // The app's own error handling: a route added to the real app (its onError and problem rendering) that reads
+      // the access log while a third connection holds a lock on it, so the read cannot finish before the timeout.
+      const app = createApp({ ...ctx.deps, database: short, db: short.db }) as unknown as Hono;
+      app.get('/__slow-read', async (c) => {
+        await short.db.execute(sql`select count(*) from access_log`);
+        return c.json({ ok: true });
+      });
+      const held = locker.begin(async (tx) => {
+        await tx`lock table access_log in access exclusive mode`;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const response = await app.request('/__slow-read');
+      await held;
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(((await response.json()) as { code: string }).code).toBe('service_unavailable');
+      const [row] = await queryRows<{ statement_timeout: string }>(short.db, sql`show statement_timeout`);
+      expect(row?.statement_timeout).toBe('200ms');
+      let caught: unknown;
+      const held2 = locker.begin(async (tx) => {
+        await tx`lock table access_log in access exclusive mode`;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        await short.db.execute(sql`select count(*) from access_log`);
+      } catch (error) {
+        caught = error;
+      }
+      await held2;
+      expect(toAppError(caught).status).toBe(503);
+    } finally {
+      await locker.end();
+      await short.close();
+    }
+  });
+});
