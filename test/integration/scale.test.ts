@@ -114,3 +114,35 @@ describe('statement timeout', () => {
     }
   });
 });
+
+describe('maintenance: access_log partitions', () => {
+  it('creates the months ahead (moving default rows into them) and drops months past the retention', async () => {
+    const { runMaintenance } = await import('../../src/domain/maintenance/purge.js');
+    const { ACCESS_LOG_RETENTION_MONTHS } = await import('../../src/domain/maintenance/retention.js');
+    expect(ACCESS_LOG_RETENTION_MONTHS).toBe(24);
+    const db = ctx.deps.db;
+    await db.execute(sql`insert into access_log (at, verifier_id, outcome, elements) values
+      ('2026-12-10T00:00:00Z', 'v', 'invalid', '{}'), ('2031-06-05T12:00:00Z', 'v', 'invalid', '{}')`);
+    const before = await queryRows<{ part: string }>(db, sql`select tableoid::regclass::text as part from access_log where at = '2031-06-05T12:00:00Z'`);
+    expect(before[0]?.part).toBe('access_log_default');
+
+    ctx.clock.set('2031-05-10T03:00:00Z');
+    const run = await runMaintenance({ ...ctx.deps, database: ctx.deps.database });
+    expect(run.status).toBe('done');
+    if (run.status !== 'done') return;
+    expect(run.partitions.created).toEqual(['access_log_p203105', 'access_log_p203106', 'access_log_p203107', 'access_log_p203108']);
+    expect(run.partitions.dropped).toContain('access_log_p202612');
+
+    const after = await queryRows<{ part: string }>(db, sql`select tableoid::regclass::text as part from access_log where at = '2031-06-05T12:00:00Z'`);
+    expect(after).toEqual([{ part: 'access_log_p203106' }]);
+    const [old] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from access_log where at < '2029-05-01T00:00:00Z'`);
+    expect(old?.n).toBe(0);
+    const [kept] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pg_class where relname = 'access_log_p202905'`);
+    expect(kept?.n).toBe(0);
+
+    // A second run has nothing to create or drop.
+    ctx.clock.advance(24 * 3600_000);
+    const again = await runMaintenance({ ...ctx.deps, database: ctx.deps.database });
+    expect(again.status === 'done' && again.partitions).toEqual({ created: [], dropped: [] });
+  });
+});
