@@ -115,6 +115,71 @@ describe('statement timeout', () => {
   });
 });
 
+describe('statistics from rollups', () => {
+  it('GET-stats numbers from rollups equal the raw count, by UTC day and by WIB/WITA/WIT local day', async () => {
+    const { serviceStats, statsPeriod } = await import('../../src/domain/operators/stats.js');
+    const { rollUpAccessStats, verificationsSource } = await import('../../src/domain/operators/rollups.js');
+    const db = ctx.deps.db;
+    const at = '2026-11-01T00:00:00Z';
+    // Three holders in Jakarta (31, WIB), Bali (51, WITA) and Papua (91, WIT).
+    for (const [id, nik] of [['acc-31', '3171010101900001'], ['acc-51', '5171010101900002'], ['acc-91', '9171010101900003']] as const) {
+      await db.execute(sql`insert into accounts (id, nik, email, phone, status, pin_hash, activated_at, created_at, updated_at)
+        values (${id}, ${nik}, ${`${id}@x.test`}, '0812', 'active', 'h', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)`);
+    }
+    // Scans every 37 minutes over 10 days from 2026-11-10, across local midnights, with a few other outcomes.
+    await db.execute(sql`insert into access_log (at, account_id, verifier_id, outcome, elements)
+      select '2026-11-10T00:00:00Z'::timestamptz + (i * interval '37 minutes'), (array['acc-31','acc-51','acc-91'])[1 + i % 3], 'v',
+             case when i % 5 = 0 then 'already_used' else 'verified' end, '{}'
+      from generate_series(0, 389) as i`);
+    const raw = async (offsetHours: number, from: string, to: string) =>
+      queryRows<{ day: string; code: string; n: number }>(
+        db,
+        sql`select to_char((l.at at time zone 'UTC') + make_interval(hours => ${offsetHours}), 'YYYY-MM-DD') as day, substr(acc.nik, 1, 2) as code, count(*)::int as n
+            from access_log l join accounts acc on acc.id = l.account_id
+            where l.outcome = 'verified' and l.at >= (${from}::timestamptz - make_interval(hours => ${offsetHours}))
+              and l.at < (${to}::timestamptz - make_interval(hours => ${offsetHours}))
+            group by 1, 2 order by 1, 2`,
+      );
+    const fromSource = async (offsetHours: number, from: string, to: string) =>
+      queryRows<{ day: string; code: string; n: number }>(
+        db,
+        sql`with s as (${verificationsSource(
+          sql`(${from}::timestamptz - make_interval(hours => ${offsetHours}))`,
+          sql`(${to}::timestamptz - make_interval(hours => ${offsetHours}))`,
+        )})
+            select to_char((s.at at time zone 'UTC') + make_interval(hours => ${offsetHours}), 'YYYY-MM-DD') as day, substr(s.nik, 1, 2) as code, sum(s.n)::int as n
+            from s group by 1, 2 order by 1, 2`,
+      );
+    const period = statsPeriod(new Date('2026-11-23T00:00:00Z'), '2026-11-09', '2026-11-20');
+    const before = await serviceStats(db, period);
+    expect(before.verifications.total).toBe(312);
+
+    // Roll up to the middle of the data: the answer is half rollups, half raw rows, and the same.
+    const half = await rollUpAccessStats(db, new Date('2026-11-15T10:07:00Z'));
+    expect(half.until).toBe('2026-11-15T10:00:00.000Z');
+    const [rolled] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where outcome = 'verified'`);
+    expect(rolled!.n).toBeGreaterThan(100);
+    expect(rolled!.n).toBeLessThan(312);
+    expect(await serviceStats(db, period)).toEqual(before);
+    for (const offset of [7, 8, 9]) {
+      const r = await raw(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z');
+      expect(r.length).toBeGreaterThan(20);
+      expect(await fromSource(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual(r);
+    }
+
+    // All rolled up: still the same; a second roll-up adds nothing.
+    await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
+    const again = await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
+    expect(again.hours).toBe(0);
+    const [all] = await queryRows<{ n: number }>(db, sql`select sum(count)::int as n from access_stats_hourly where outcome = 'verified'`);
+    expect(all!.n).toBe(312);
+    expect(await serviceStats(db, period)).toEqual(before);
+    for (const offset of [7, 8, 9]) {
+      expect(await fromSource(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual(await raw(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z'));
+    }
+  });
+});
+
 describe('maintenance: access_log partitions', () => {
   it('creates the months ahead (moving default rows into them) and drops months past the retention', async () => {
     const { runMaintenance } = await import('../../src/domain/maintenance/purge.js');

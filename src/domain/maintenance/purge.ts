@@ -9,6 +9,7 @@ import { queryRows, type Database } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { createDailyCheckpoint } from '../audit/checkpoint.js';
 import { SESSION_IDLE_MS } from '../operators/operators.js';
+import { rollUpAccessStats } from '../operators/rollups.js';
 import { maintainAccessLogPartitions, type PartitionRun } from './partitions.js';
 import { LONGEST_RATE_LIMIT_WINDOW_MS, RETENTION, type RetentionTable } from './retention.js';
 
@@ -26,7 +27,7 @@ export type PurgeCounts = Record<RetentionTable, number>;
 export type CheckpointOutcome = { status: 'created'; day: string; seq: number; mailed: boolean } | { status: 'exists'; day: string } | { status: 'failed' };
 
 export type MaintenanceRun =
-  | { status: 'done'; at: string; purged: PurgeCounts; partitions: PartitionRun; checkpoint: CheckpointOutcome }
+  | { status: 'done'; at: string; purged: PurgeCounts; partitions: PartitionRun; rollup: { hours: number; until: string }; checkpoint: CheckpointOutcome }
   | { status: 'skipped'; reason: 'locked' | 'recent'; lastRunAt?: string };
 
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
@@ -106,12 +107,13 @@ export async function runMaintenance(
     }
     const purged = await purgeExpiredRows(deps, options);
     const partitions = await maintainAccessLogPartitions(deps.db, now);
+    const rollup = await rollUpAccessStats(deps.db, now);
     const value = { at: now.toISOString(), purged };
     await deps.db
       .insert(appMeta)
       .values({ key: MAINTENANCE_META_KEY, value, updatedAt: now })
       .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } });
-    return { status: 'done', at: value.at, purged, partitions, checkpoint: await dailyCheckpoint(deps) };
+    return { status: 'done', at: value.at, purged, partitions, rollup, checkpoint: await dailyCheckpoint(deps) };
   });
   const run: MaintenanceRun = result.acquired ? result.value : { status: 'skipped', reason: 'locked' };
   if (run.status === 'done') {
