@@ -153,6 +153,13 @@ describe('statistics from rollups', () => {
     const period = statsPeriod(new Date('2026-11-23T00:00:00Z'), '2026-11-09', '2026-11-20');
     const before = await serviceStats(db, period);
     expect(before.verifications.total).toBe(312);
+    // The operators' national dashboard (WIB days, rows per province) and a WITA province view.
+    const { dashboardScope, readDashboard } = await import('../../src/domain/operators/dashboard.js');
+    const national = dashboardScope(new Date('2026-11-23T00:00:00Z'), { level: 'province', period: 'range', from: '2026-11-09', to: '2026-11-20' });
+    const bali = dashboardScope(new Date('2026-11-23T00:00:00Z'), { level: 'regency', parent: '51', period: 'range', from: '2026-11-09', to: '2026-11-20' });
+    const nationalBefore = await readDashboard(db, national);
+    const baliBefore = await readDashboard(db, bali);
+    expect(nationalBefore.total.verifications).toBe(312);
 
     // Roll up to the middle of the data: the answer is half rollups, half raw rows, and the same.
     const half = await rollUpAccessStats(db, new Date('2026-11-15T10:07:00Z'));
@@ -174,6 +181,8 @@ describe('statistics from rollups', () => {
     const [all] = await queryRows<{ n: number }>(db, sql`select sum(count)::int as n from access_stats_hourly where outcome = 'verified'`);
     expect(all!.n).toBe(312);
     expect(await serviceStats(db, period)).toEqual(before);
+    expect(await readDashboard(db, national)).toEqual(nationalBefore);
+    expect(await readDashboard(db, bali)).toEqual(baliBefore);
     for (const offset of [7, 8, 9]) {
       expect(await fromSource(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual(await raw(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z'));
     }
