@@ -28,6 +28,7 @@ import {
   type BenchAccount,
 } from './bench/seed.js';
 import { createProgress } from './progress.js';
+import { fillNational } from './bench/national.js';
 import { benchDatabase, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
 
 const args = flags(process.argv.slice(2));
@@ -39,6 +40,9 @@ const OUT = args.out ?? 'bench-results.json';
 const ONLY = args.only ? new Set(args.only.split(',')) : null;
 /** Slices per compared path (ceiling and route, interleaved). */
 const ROUNDS = Number(args.rounds ?? 3);
+/** --national: after the empty run, fill a year of national history (scripts/bench/national.ts) and run again. */
+const NATIONAL = args.national !== undefined && args.national !== 'false';
+const NATIONAL_SCALE = Number(args['national-scale'] ?? 1);
 /**
  * The server's connection pool. PostgreSQL runs beside it on the same cores here, so more backends than cores only
  * compete for them; a small pool also lets postgres.js pipeline queries on busy connections (fewer writes).
@@ -390,6 +394,27 @@ async function main() {
         1,
       );
     }
+    let national: Awaited<ReturnType<typeof fillNational>> | undefined;
+    if (NATIONAL) {
+      console.error(`national fill at scale ${NATIONAL_SCALE} ...`);
+      national = await fillNational(deps.db, NATIONAL_SCALE, new Date());
+      console.error(`filled ${national.tokens} tokens and access-log rows, ${national.accounts} accounts in ${national.ms} ms`);
+      await settleDatabase?.();
+      await run(
+        [
+          redemption('redeem_ceiling_national', '(a) bare redemption ceiling, national data', s.ports.ceiling, '/redeem', keys.identity),
+          redemption('verify_national', '(b) POST /v1/verify, national data', s.ports.app, '/v1/verify', keys.identity),
+        ],
+        ROUNDS,
+      );
+      await run(
+        [
+          { name: 'issue_ceiling_national', label: '(c0) bare issuance ceiling, national data', load: { port: s.ports.ceiling, path: '/issue', next: () => ({ body: JSON.stringify({ pin: BENCH_PIN }) }) } },
+          { name: 'issue_no_pin_national', label: "(c') POST /v1/me/ktp/qr, national data", load: issuanceLoad(accounts, s.ports.noPin, '/v1/me/ktp/qr'), prepare: async () => void (await resetRateLimits()) },
+        ],
+        ROUNDS,
+      );
+    }
     const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name.startsWith('redeem_')).map((r) => r.ok)) };
 
     // Integrity: every verified access-log row belongs to exactly one used token, and no token was redeemed twice.
@@ -424,6 +449,13 @@ async function main() {
       { name: 'verified access-log rows = used tokens', value: `${integrity!.verified} / ${integrity!.used}`, limit: 'equal', pass: integrity!.verified === integrity!.used && integrity!.tokens_with_log === integrity!.used },
       { name: 'redemption with photo / bare ceiling', value: ratio(byName.verify_photo, byName.redeem_ceiling), limit: '≥ 0.5', pass: (ratio(byName.verify_photo, byName.redeem_ceiling) ?? 0) >= 0.5 },
       { name: 'issuance (PIN hash excluded) / bare ceiling', value: ratio(byName.issue_no_pin, byName.issue_ceiling), limit: '≥ 0.8', pass: (ratio(byName.issue_no_pin, byName.issue_ceiling) ?? 0) >= 0.8 },
+      ...(NATIONAL
+        ? [
+            { name: 'redemption national / empty', value: ratio(byName.verify_national, byName.verify), limit: '≥ 0.9', pass: (ratio(byName.verify_national, byName.verify) ?? 0) >= 0.9 },
+            { name: 'issuance national / empty', value: ratio(byName.issue_no_pin_national, byName.issue_no_pin), limit: '≥ 0.9', pass: (ratio(byName.issue_no_pin_national, byName.issue_no_pin) ?? 0) >= 0.9 },
+            { name: 'redemption national / its ceiling', value: ratio(byName.verify_national, byName.redeem_ceiling_national), limit: '≥ 0.9', pass: (ratio(byName.verify_national, byName.redeem_ceiling_national) ?? 0) >= 0.9 },
+          ]
+        : []),
     ].filter((b) => b.value !== null);
 
     // Informational ratios (not budgets): what the other paths reach of their ceilings.
@@ -435,10 +467,12 @@ async function main() {
       issueWithPinToCeiling: ratio(byName.issue, byName.issue_ceiling),
       verifyDocumentToCeiling: ratio(byName.verify_document, byName.redeem_document_ceiling),
       issueDocumentNoPinToCeiling: ratio(byName.issue_document_no_pin, byName.issue_document_ceiling),
+      verifyNationalToEmpty: ratio(byName.verify_national, byName.verify),
+      issueNationalToEmpty: ratio(byName.issue_no_pin_national, byName.issue_no_pin),
     };
     const output = {
       startedAt: startedAt.toISOString(),
-      command: `npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --rounds ${ROUNDS}`,
+      command: `npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --rounds ${ROUNDS}${NATIONAL ? ` --national --national-scale ${NATIONAL_SCALE}` : ""}`,
       machine: machine(database),
       settings: {
         connections: CONNECTIONS,
@@ -451,6 +485,7 @@ async function main() {
         loadGenerator: 'autocannon in the parent process, loopback',
       },
       results,
+      national: national ?? null,
       ratios,
       integrity: { ...integrity, redemptions2xxMeasured: redeemTotals.ok },
       budgets,

@@ -17,13 +17,15 @@ import type { Logger } from './logger.js';
 import { createSeededRegistry } from './registry/seeded.js';
 
 export async function openDatabase(config: Config): Promise<Database> {
-  if (config.databaseUrl) return createPostgresDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  if (config.databaseUrl) {
+    return createPostgresDatabase(config.databaseUrl, { max: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs });
+  }
   restrictNewFiles();
   await ensurePrivateDir(config.dataDir);
   const dir = join(config.dataDir, 'pgdata');
   await ensurePrivateDir(dir);
   await removeGroupAndOtherAccess(dir);
-  return createPgliteDatabase(dir);
+  return createPgliteDatabase(dir, { statementTimeoutMs: config.databaseStatementTimeoutMs });
 }
 
 /** `migrate: false` for cluster workers: the primary applied the migrations before it forked them. */

@@ -69,6 +69,8 @@ export const configSchema = z
         .optional(),
     ),
     DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(16)),
+    // Every statement on every connection is cancelled after this long (PostgreSQL statement_timeout); 0 = none.
+    DATABASE_STATEMENT_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(5_000)),
     PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     RESEND_API_KEY: optionalString,
     RESEND_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.resend.com')),
@@ -105,6 +107,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   databasePoolSize: number;
+  /** statement_timeout of every connection, ms (0 = none): no read can hold the hot paths hostage. */
+  databaseStatementTimeoutMs: number;
   publicBaseUrl: string;
   mail: { from: string; resendApiKey?: string; resendBaseUrl: string };
   keysJson?: unknown;
@@ -152,6 +156,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     dataDir: e.IKD_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     mail: { from: e.MAIL_FROM, resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL.replace(/\/+$/, '') },
     keysJson: e.IKD_KEYS,

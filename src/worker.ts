@@ -63,7 +63,7 @@ export default {
   async scheduled(event: { cron?: string }, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const state = isolateState(env);
     // Two connections: the maintenance run's advisory-lock transaction holds one while its deletes use the other.
-    const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 2 });
+    const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 2, statementTimeoutMs: state.config.databaseStatementTimeoutMs });
     try {
       if (event.cron === MAINTENANCE_CRON) {
         await runMaintenance(
@@ -81,7 +81,7 @@ export default {
 
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const state = isolateState(env);
-    const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 5 });
+    const database = createPostgresDatabase(env.HYPERDRIVE.connectionString, { max: 5, statementTimeoutMs: state.config.databaseStatementTimeoutMs });
     const deps: Deps = {
       ...state,
       // Cloudflare sets CF-Connecting-IP (and drops a client's own): the client address on Workers.

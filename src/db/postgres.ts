@@ -6,7 +6,12 @@ import * as schema from './schema/index.js';
 import { sessionAdvisoryLock } from './session-lock.js';
 import { queryRows, type AdvisoryLockResult, type Database, type Db } from './types.js';
 
-export function createPostgresDatabase(url: string, options: { max?: number; connectTimeoutSeconds?: number } = {}): Database & {
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+
+export function createPostgresDatabase(
+  url: string,
+  options: { max?: number; connectTimeoutSeconds?: number; statementTimeoutMs?: number } = {},
+): Database & {
   client: postgres.Sql;
 } {
   const client = postgres(url, {
@@ -16,6 +21,10 @@ export function createPostgresDatabase(url: string, options: { max?: number; con
     // Notices (e.g. "relation already exists, skipping") are not service logs.
     onnotice: () => {},
     prepare: true,
+    // Sent as a startup parameter of every connection: a statement running longer is cancelled (SQLSTATE 57014) and
+    // answered as a 503 problem (src/http/problem.ts), so one slow read cannot hold pool connections for long.
+    // Jobs that may take longer (the maintenance job's first rollup) raise it with SET LOCAL in their transaction.
+    connection: { statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS },
     // postgres.js waits up to 20 s between reconnects by default (3^retries/100 s), holding every query meanwhile:
     // while the database is down, requests must fail fast as 503s, and it must be used again soon after it returns.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),

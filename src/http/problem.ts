@@ -95,6 +95,9 @@ export function toAppError(error: unknown): AppError {
     return new AppError(error.status >= 500 ? 'internal_error' : 'invalid_request');
   }
   if (isDatabaseUnavailable(error)) return new AppError('service_unavailable', { retryAfter: 5, cause: error });
+  // 57014 query_canceled: the statement ran past statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS). The database is
+  // busy rather than broken: a 503 the client may retry, logged with its cause, never a hang or a 500.
+  if (sqlState(error) === '57014') return new AppError('service_unavailable', { retryAfter: 1, cause: error });
   // Class 22 is "data exception": a value the database cannot hold (a NUL byte, an out-of-range number) that
   // validation let through. It is the caller's input, so a 400 — and still logged, since validation should catch it.
   if (sqlState(error)?.startsWith('22')) return new AppError('invalid_request', { cause: error });

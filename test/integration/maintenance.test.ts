@@ -2,7 +2,7 @@
  * The maintenance job (src/domain/maintenance/): rows just past each retention cutoff are deleted, rows just inside it
  * stay, the access log stays whole, and concurrent runs do the work once. PGlite, or PostgreSQL with DATABASE_URL.
  */
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessLog,
@@ -15,7 +15,7 @@ import {
   rateLimits,
   residentSessions,
 } from '../../src/db/schema/index.js';
-import { MAINTENANCE_LOCK_KEY, purgeTable, runMaintenance } from '../../src/domain/maintenance/purge.js';
+import { MAINTENANCE_LOCK_KEY, MAINTENANCE_META_KEY, purgeTable, runMaintenance } from '../../src/domain/maintenance/purge.js';
 import { LONGEST_RATE_LIMIT_WINDOW_MS, retentionFor, type RetentionTable } from '../../src/domain/maintenance/retention.js';
 import { SESSION_IDLE_MS } from '../../src/domain/operators/operators.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
@@ -214,7 +214,7 @@ describe('the maintenance job', () => {
     expect(await ctx.deps.db.select().from(accessLog).orderBy(asc(accessLog.seq))).toEqual(logBefore);
 
     // The run leaves its mark, and a second run finds nothing more to do.
-    const [mark] = await ctx.deps.db.select().from(appMeta);
+    const [mark] = await ctx.deps.db.select().from(appMeta).where(eq(appMeta.key, MAINTENANCE_META_KEY));
     expect(mark?.value).toMatchObject({ at: ctx.clock.now().toISOString(), purged: run.purged });
     const again = await runMaintenance(ctx.deps);
     expect(again.status === 'done' && Object.values(again.purged).every((n) => n === 0)).toBe(true);

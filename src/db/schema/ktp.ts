@@ -1,6 +1,6 @@
 /** KTP digital: QR tokens, verifiers (public-service counters) and the access log residents read. */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -21,7 +21,11 @@ export const ktpTokens = pgTable(
     usedBy: text('used_by'),
     revokedAt: ts('revoked_at'),
   },
-  (t) => [index('ktp_tokens_account_idx').on(t.accountId, t.issuedAt)],
+  (t) => [
+    index('ktp_tokens_account_idx').on(t.accountId, t.issuedAt),
+    // The maintenance job's purge of tokens past expiry + grace (drizzle/0019).
+    index('ktp_tokens_expires_at_idx').on(t.expiresAt),
+  ],
 );
 
 export const verifiers = pgTable(
@@ -43,10 +47,14 @@ export const verifiers = pgTable(
   (t) => [uniqueIndex('verifiers_api_key_hash_idx').on(t.apiKeyHash)],
 );
 
+/**
+ * Partitioned by month of `at` (drizzle/0019; partitions made ahead and dropped by the maintenance job,
+ * src/domain/maintenance/partitions.ts), so the primary key carries `at` too.
+ */
 export const accessLog = pgTable(
   'access_log',
   {
-    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     at: ts('at').notNull(),
     tokenId: text('token_id'),
     /** null when the token could not be read at all. */
@@ -64,11 +72,27 @@ export const accessLog = pgTable(
     dataAction: text('data_action', { enum: ['written', 'deleted'] }),
   },
   (t) => [
+    primaryKey({ name: 'access_log_pkey', columns: [t.seq, t.at] }),
     index('access_log_account_idx').on(t.accountId, t.seq),
     index('access_log_account_verifier_idx').on(t.accountId, t.verifierId),
     // The dashboard's verifications (successful redemptions) within a period (drizzle/0012).
     index('access_log_verified_at_idx').on(t.at, t.accountId).where(sql`outcome = 'verified'`),
   ],
+);
+
+/**
+ * Statistics rollups (drizzle/0019): access-log rows per UTC hour, holder's province ('' without an account) and
+ * outcome, made by the maintenance job up to the 'stats.rollupUntil' mark (src/domain/operators/rollups.ts).
+ */
+export const accessStatsHourly = pgTable(
+  'access_stats_hourly',
+  {
+    hour: ts('hour').notNull(),
+    province: text('province').notNull(),
+    outcome: text('outcome').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'access_stats_hourly_pkey', columns: [t.hour, t.province, t.outcome] })],
 );
 
 export const rateLimits = pgTable(

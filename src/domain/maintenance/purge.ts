@@ -9,6 +9,8 @@ import { queryRows, type Database } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { createDailyCheckpoint } from '../audit/checkpoint.js';
 import { SESSION_IDLE_MS } from '../operators/operators.js';
+import { rollUpAccessStats } from '../operators/rollups.js';
+import { maintainAccessLogPartitions, type PartitionRun } from './partitions.js';
 import { LONGEST_RATE_LIMIT_WINDOW_MS, RETENTION, type RetentionTable } from './retention.js';
 
 /** Every process tries this lock; whoever holds it runs the purge (an arbitrary constant: "IKD" + 1). */
@@ -25,7 +27,7 @@ export type PurgeCounts = Record<RetentionTable, number>;
 export type CheckpointOutcome = { status: 'created'; day: string; seq: number; mailed: boolean } | { status: 'exists'; day: string } | { status: 'failed' };
 
 export type MaintenanceRun =
-  | { status: 'done'; at: string; purged: PurgeCounts; checkpoint: CheckpointOutcome }
+  | { status: 'done'; at: string; purged: PurgeCounts; partitions: PartitionRun; rollup: { hours: number; until: string }; checkpoint: CheckpointOutcome }
   | { status: 'skipped'; reason: 'locked' | 'recent'; lastRunAt?: string };
 
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
@@ -110,19 +112,22 @@ export async function runMaintenance(
       return { status: 'skipped', reason: 'recent', lastRunAt };
     }
     const purged = await purgeExpiredRows(deps, options);
+    const partitions = await maintainAccessLogPartitions(deps.db, now);
+    const rollup = await rollUpAccessStats(deps.db, now);
     const value = { at: now.toISOString(), purged };
     await deps.db
       .insert(appMeta)
       .values({ key: MAINTENANCE_META_KEY, value, updatedAt: now })
       .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } });
-    return { status: 'done', at: value.at, purged, checkpoint: await dailyCheckpoint(deps) };
+    return { status: 'done', at: value.at, purged, partitions, rollup, checkpoint: await dailyCheckpoint(deps) };
   });
   const run: MaintenanceRun = result.acquired ? result.value : { status: 'skipped', reason: 'locked' };
   if (run.status === 'done') {
     // One string: the logger redacts any field whose name contains "token", and ktp_tokens is only a table name.
     const purged = Object.entries(run.purged).map(([table, n]) => `${table}=${n}`).join(' ');
     const checkpoint = run.checkpoint.status === 'failed' ? 'failed' : `${run.checkpoint.status} ${run.checkpoint.day}`;
-    deps.logger.info('maintenance run', { purged, checkpoint, ms: Math.round(performance.now() - started) });
+    const partitions = `created=${run.partitions.created.join(',') || '-'} dropped=${run.partitions.dropped.join(',') || '-'}`;
+    deps.logger.info('maintenance run', { purged, partitions, checkpoint, ms: Math.round(performance.now() - started) });
   } else {
     deps.logger.info('maintenance skipped', { reason: run.reason });
   }

@@ -10,6 +10,15 @@ const DAY = 24 * HOUR;
 /** The longest rate-limit window in use (registration: 1 h per IP and per NIK); rows do not store their own. */
 export const LONGEST_RATE_LIMIT_WINDOW_MS = HOUR;
 
+/**
+ * access_log is kept by month (drizzle/0019): the monthly partitions of the last 24 months stay, older ones are
+ * detached and dropped whole by the maintenance job (partitions.ts). Two years covers a holder's "who saw my data"
+ * questions and an audit of any counter; the hourly statistics rollups (access_stats_hourly) are kept for good.
+ */
+export const ACCESS_LOG_RETENTION_MONTHS = 24;
+/** Partitions made ahead of time: the current month and the three after it, so no insert ever waits on DDL. */
+export const ACCESS_LOG_MONTHS_AHEAD = 3;
+
 export type RetentionTable =
   | 'challenges'
   | 'rate_limits'

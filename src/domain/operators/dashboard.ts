@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import { findDistrict, findProvince, findRegency, PROVINCES, regenciesOfProvince } from '../../registry/regions.js';
 import { zoneOffsetHours, zoneOfProvince, type IndonesianZone } from '../local-time.js';
 import { MAX_STATS_DAYS } from './stats.js';
+import { verificationsSource } from './rollups.js';
 
 export const DASHBOARD_LEVELS = ['province', 'regency', 'district'] as const;
 export type DashboardLevel = (typeof DASHBOARD_LEVELS)[number];
@@ -153,12 +154,16 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
   const end = sql`${period.end.toISOString()}::timestamptz`;
   const within = (nik: SQL) => (scope.parent ? sql`and ${nik} like ${`${scope.parent.code}%`}` : sql``);
   const sources: Record<Measure, SQL> = {
-    registrations: sql`select r.nik, r.created_at as at from registrations r
+    registrations: sql`select r.nik, r.created_at as at, 1 as n from registrations r
       where r.created_at >= ${start} and r.created_at < ${end} ${within(sql`r.nik`)}`,
-    activations: sql`select a.nik, a.activated_at as at from accounts a
+    activations: sql`select a.nik, a.activated_at as at, 1 as n from accounts a
       where a.activated_at >= ${start} and a.activated_at < ${end} ${within(sql`a.nik`)}`,
-    // Verifications are successful redemptions, placed in the province of the account holder.
-    verifications: sql`select acc.nik, l.at from access_log l join accounts acc on acc.id = l.account_id
+    // Verifications are successful redemptions, placed in the province of the account holder. The national view
+    // (rows per province) reads the hourly rollups up to their mark (rollups.ts); below a province, raw rows.
+    verifications:
+      scope.level === 'province'
+        ? verificationsSource(start, end)
+        : sql`select acc.nik, l.at, 1 as n from access_log l join accounts acc on acc.id = l.account_id
       where l.outcome = 'verified' and l.at >= ${start} and l.at < ${end} ${within(sql`acc.nik`)}`,
   };
   const grouped = await Promise.all(MEASURES.map((m) => groupedCounts(db, sources[m], PREFIX[scope.level], zoneOffsetHours(period.zone))));
@@ -199,16 +204,16 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
   };
 }
 
-/** One grouped pass over `source` (columns nik, at): per region prefix and per local day. */
+/** One grouped pass over `source` (columns nik, at, n): per region prefix and per local day. */
 async function groupedCounts(db: DbOrTx, source: SQL, prefix: number, offsetHours: number) {
   // Both numbers come from fixed tables (2/4/6 digits; 7/8/9 hours), never from the request.
   const localAt = sql.raw(`(s.at at time zone 'UTC') + interval '${offsetHours} hours'`);
   const rows = await queryRows<{ code: string | null; day: string | null; count: number | string }>(
     db,
     sql`with s as (${source})
-        select substr(s.nik, 1, ${sql.raw(String(prefix))}) as code, null::text as day, count(*)::int as count from s group by 1
+        select substr(s.nik, 1, ${sql.raw(String(prefix))}) as code, null::text as day, sum(s.n)::bigint as count from s group by 1
         union all
-        select null::text, to_char(${localAt}, 'YYYY-MM-DD'), count(*)::int from s group by 2`,
+        select null::text, to_char(${localAt}, 'YYYY-MM-DD'), sum(s.n)::bigint from s group by 2`,
   );
   return rows.map((row) => ({ code: row.code, day: row.day, count: Number(row.count) }));
 }

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench -- --national [--national-scale 1]`: a year of national-sized history generated in SQL
+ * (generate_series), written before the second run of the budgeted slices. At scale 1: 3 M accounts and registry
+ * residents (copies of a seeded row with new NIKs), 30 M old KTP tokens (issued over the past year, half used) and
+ * 30 M access-log rows (a verified row for every used token, an expired row for the others), spread over the year so
+ * every monthly partition is filled; then the maintenance job's statistics roll-up runs over it.
+ * Only ever run it yourself at a tiny scale on a shared machine (e.g. --national-scale 0.001).
+ */
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../src/db/types.js';
+import { ensureAccessLogPartitions } from '../../src/domain/maintenance/partitions.js';
+import { rollUpAccessStats } from '../../src/domain/operators/rollups.js';
+
+export interface NationalFill {
+  scale: number;
+  accounts: number;
+  tokens: number;
+  accessLog: number;
+  ms: number;
+  bytes: Record<string, number>;
+}
+
+const YEAR_MS = 365 * 86_400_000;
+const BATCH = 1_000_000;
+
+/** Rows of `table` copied from one existing row, `n` times, with the columns in `overrides` (SQL over i) replaced. */
+async function copyRows(db: Db, table: string, n: number, overrides: string) {
+  for (let from = 0; from < n; from += BATCH) {
+    const to = Math.min(n, from + BATCH) - 1;
+    await db.execute(
+      sql.raw(`insert into ${table} select (jsonb_populate_record(null::${table}, to_jsonb(r) || ${overrides})).*
+               from (select * from ${table} limit 1) r, generate_series(${from}, ${to}) as i`),
+    );
+  }
+}
+
+export async function fillNational(db: Db, scale: number, now: Date): Promise<NationalFill> {
+  const started = performance.now();
+  const accounts = Math.max(10, Math.round(3_000_000 * scale));
+  const tokens = Math.max(10, Math.round(30_000_000 * scale));
+  await db.execute(sql`set statement_timeout = 0`);
+  // Partitions for the past year, as the maintenance job would have made them month by month.
+  for (let m = 12; m >= 0; m--) await ensureAccessLogPartitions(db, new Date(now.getTime() - m * (YEAR_MS / 12)), 0);
+  const nik = `'9' || lpad(i::text, 15, '0')`;
+  await copyRows(db, 'registry_residents', accounts, `jsonb_build_object('nik', ${nik})`);
+  await copyRows(
+    db,
+    'accounts',
+    accounts,
+    `jsonb_build_object('id', 'nat-' || i, 'nik', ${nik}, 'email', 'nat-' || i || '@bench.test', 'status', 'active')`,
+  );
+  const start = new Date(now.getTime() - YEAR_MS).toISOString();
+  for (let from = 0; from < tokens; from += BATCH) {
+    const to = Math.min(tokens, from + BATCH) - 1;
+    // Token i issued at start + i/tokens of the year, expired 90 s later; even ones used 10 s after issue.
+    const at = `('${start}'::timestamptz + (i::float8 / ${tokens}) * interval '365 days')`;
+    await db.execute(
+      sql.raw(`insert into ktp_tokens (id, account_id, kid, elements, document, issued_at, expires_at, used_at, used_by)
+               select 'nat' || md5(i::text), 'nat-' || (i % ${accounts}), 'bench', '{nik,nama}', 'ktp', ${at}, ${at} + interval '90 seconds',
+                      case when i % 2 = 0 then ${at} + interval '10 seconds' end, case when i % 2 = 0 then 'nat-counter' end
+               from generate_series(${from}, ${to}) as i`),
+    );
+    await db.execute(
+      sql.raw(`insert into access_log (at, token_id, account_id, verifier_id, outcome, elements, counter)
+               select ${at} + case when i % 2 = 0 then interval '10 seconds' else interval '2 minutes' end, 'nat' || md5(i::text),
+                      'nat-' || (i % ${accounts}), 'nat-counter', case when i % 2 = 0 then 'verified' else 'expired' end, '{nik,nama}', 'Loket 1'
+               from generate_series(${from}, ${to}) as i`),
+    );
+  }
+  await rollUpAccessStats(db, now);
+  await db.execute(sql`analyze`);
+  await db.execute(sql`reset statement_timeout`);
+  const sizes = await queryRows<{ name: string; bytes: number | string }>(
+    db,
+    sql`select t.name, coalesce((select sum(pg_total_relation_size(c.oid)) from pg_class c
+                 where c.oid = t.name::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = t.name::regclass)), 0) as bytes
+        from unnest(array['ktp_tokens', 'access_log', 'accounts', 'registry_residents', 'access_stats_hourly']) as t(name)`,
+  );
+  return {
+    scale,
+    accounts,
+    tokens,
+    accessLog: tokens,
+    ms: Math.round(performance.now() - started),
+    bytes: Object.fromEntries(sizes.map((s) => [s.name, Number(s.bytes)])),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * #18 points 1 and 3 (drizzle/0019): access_log is partitioned by month with a default partition, ktp_tokens has
+ * the purge's expires_at index, every connection carries statement_timeout, and a statement cancelled by it is a
+ * 503 problem with Retry-After. PGlite, or PostgreSQL with DATABASE_URL (the cancel needs PostgreSQL: the PGlite
+ * WASM build has no timer signal).
+ */
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/types.js';
+import { toAppError } from '../../src/http/problem.js';
+import { createTestContext, usingPostgres, type TestContext } from '../helpers/context.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx?.close();
+});
+
+describe('drizzle/0019: partitions and indexes', () => {
+  it('access_log is range-partitioned with a default partition and monthly ones', async () => {
+    const parts = await queryRows<{ name: string }>(
+      ctx.deps.db,
+      sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+          where i.inhparent = 'access_log'::regclass order by 1`,
+    );
+    const names = parts.map((p) => p.name);
+    expect(names).toContain('access_log_default');
+    expect(names.filter((n) => /^access_log_p\d{6}$/.test(n)).length).toBeGreaterThanOrEqual(4);
+    const [kind] = await queryRows<{ strategy: string }>(ctx.deps.db, sql`select partstrat as strategy from pg_partitioned_table where partrelid = 'access_log'::regclass`);
+    expect(kind?.strategy).toBe('r');
+  });
+
+  it('a row lands in its month and the primary key carries the partition key', async () => {
+    await ctx.deps.db.execute(
+      sql`insert into access_log (at, verifier_id, outcome, elements) values ('2020-01-15T00:00:00Z', 'v', 'invalid', '{}')`,
+    );
+    const [row] = await queryRows<{ part: string }>(
+      ctx.deps.db,
+      sql`select tableoid::regclass::text as part from access_log where at = '2020-01-15T00:00:00Z'`,
+    );
+    expect(row?.part).toBe('access_log_default');
+    const [pk] = await queryRows<{ def: string }>(ctx.deps.db, sql`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'access_log_pkey'`);
+    expect(pk?.def).toBe('PRIMARY KEY (seq, at)');
+  });
+
+  it('ktp_tokens has the purge index on expires_at', async () => {
+    const [idx] = await queryRows<{ n: number }>(ctx.deps.db, sql`select count(*)::int as n from pg_indexes where indexname = 'ktp_tokens_expires_at_idx'`);
+    expect(idx?.n).toBe(1);
+  });
+});
+
+describe('statement timeout', () => {
+  it('every connection carries the configured statement_timeout', async () => {
+    const [row] = await queryRows<{ statement_timeout: string }>(ctx.deps.db, sql`show statement_timeout`);
+    expect(row?.statement_timeout).toBe('5s');
+  });
+
+  it('query_canceled (57014) maps to a 503 service_unavailable with Retry-After', () => {
+    const error = toAppError(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }));
+    expect(error.status).toBe(503);
+    expect(error.code).toBe('service_unavailable');
+    expect(error.retryAfter).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!usingPostgres())('a statement waiting past the timeout is answered 503, not a hang or a 500', async () => {
+    const { createPostgresDatabase } = await import('../../src/db/postgres.js');
+    const { createApp } = await import('../../src/app.js');
+    const url = (ctx.deps.database as unknown as { client: postgres.Sql }).client.options;
+    // A second database handle on the same test database with a 200 ms timeout; a third connection holds a lock
+    // the stats statement needs, so the statement cannot finish until the timeout cancels it.
+    const dbUrl = `postgres://${url.user}@${url.host[0]}:${url.port[0]}/${url.database}`;
+    const short = createPostgresDatabase(dbUrl, { max: 4, statementTimeoutMs: 200 });
+    const locker = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      // The app's own error handling: a route added to the real app (its onError and problem rendering) that reads
+      // the access log while a third connection holds a lock on it, so the read cannot finish before the timeout.
+      const app = createApp({ ...ctx.deps, database: short, db: short.db }) as unknown as Hono;
+      app.get('/__slow-read', async (c) => {
+        await short.db.execute(sql`select count(*) from access_log`);
+        return c.json({ ok: true });
+      });
+      const held = locker.begin(async (tx) => {
+        await tx`lock table access_log in access exclusive mode`;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const response = await app.request('/__slow-read');
+      await held;
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(((await response.json()) as { code: string }).code).toBe('service_unavailable');
+      const [row] = await queryRows<{ statement_timeout: string }>(short.db, sql`show statement_timeout`);
+      expect(row?.statement_timeout).toBe('200ms');
+      let caught: unknown;
+      const held2 = locker.begin(async (tx) => {
+        await tx`lock table access_log in access exclusive mode`;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        await short.db.execute(sql`select count(*) from access_log`);
+      } catch (error) {
+        caught = error;
+      }
+      await held2;
+      expect(toAppError(caught).status).toBe(503);
+    } finally {
+      await locker.end();
+      await short.close();
+    }
+  });
+});
+
+describe('statistics from rollups', () => {
+  it('GET-stats numbers from rollups equal the raw count, by UTC day and by WIB/WITA/WIT local day', async () => {
+    const { serviceStats, statsPeriod } = await import('../../src/domain/operators/stats.js');
+    const { rollUpAccessStats, verificationsSource } = await import('../../src/domain/operators/rollups.js');
+    const db = ctx.deps.db;
+    const at = '2026-11-01T00:00:00Z';
+    // Three holders in Jakarta (31, WIB), Bali (51, WITA) and Papua (91, WIT).
+    for (const [id, nik] of [['acc-31', '3171010101900001'], ['acc-51', '5171010101900002'], ['acc-91', '9171010101900003']] as const) {
+      await db.execute(sql`insert into accounts (id, nik, email, phone, status, pin_hash, activated_at, created_at, updated_at)
+        values (${id}, ${nik}, ${`${id}@x.test`}, '0812', 'active', 'h', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)`);
+    }
+    // Scans every 37 minutes over 10 days from 2026-11-10, across local midnights, with a few other outcomes.
+    await db.execute(sql`insert into access_log (at, account_id, verifier_id, outcome, elements)
+      select '2026-11-10T00:00:00Z'::timestamptz + (i * interval '37 minutes'), (array['acc-31','acc-51','acc-91'])[1 + i % 3], 'v',
+             case when i % 5 = 0 then 'already_used' else 'verified' end, '{}'
+      from generate_series(0, 389) as i`);
+    const raw = async (offsetHours: number, from: string, to: string) =>
+      queryRows<{ day: string; code: string; n: number }>(
+        db,
+        sql`select to_char((l.at at time zone 'UTC') + make_interval(hours => ${offsetHours}), 'YYYY-MM-DD') as day, substr(acc.nik, 1, 2) as code, count(*)::int as n
+            from access_log l join accounts acc on acc.id = l.account_id
+            where l.outcome = 'verified' and l.at >= (${from}::timestamptz - make_interval(hours => ${offsetHours}))
+              and l.at < (${to}::timestamptz - make_interval(hours => ${offsetHours}))
+            group by 1, 2 order by 1, 2`,
+      );
+    const fromSource = async (offsetHours: number, from: string, to: string) =>
+      queryRows<{ day: string; code: string; n: number }>(
+        db,
+        sql`with s as (${verificationsSource(
+          sql`(${from}::timestamptz - make_interval(hours => ${offsetHours}))`,
+          sql`(${to}::timestamptz - make_interval(hours => ${offsetHours}))`,
+        )})
+            select to_char((s.at at time zone 'UTC') + make_interval(hours => ${offsetHours}), 'YYYY-MM-DD') as day, substr(s.nik, 1, 2) as code, sum(s.n)::int as n
+            from s group by 1, 2 order by 1, 2`,
+      );
+    const period = statsPeriod(new Date('2026-11-23T00:00:00Z'), '2026-11-09', '2026-11-20');
+    const before = await serviceStats(db, period);
+    expect(before.verifications.total).toBe(312);
+    // The operators' national dashboard (WIB days, rows per province) and a WITA province view.
+    const { dashboardScope, readDashboard } = await import('../../src/domain/operators/dashboard.js');
+    const national = dashboardScope(new Date('2026-11-23T00:00:00Z'), { level: 'province', period: 'range', from: '2026-11-09', to: '2026-11-20' });
+    const bali = dashboardScope(new Date('2026-11-23T00:00:00Z'), { level: 'regency', parent: '51', period: 'range', from: '2026-11-09', to: '2026-11-20' });
+    const nationalBefore = await readDashboard(db, national);
+    const baliBefore = await readDashboard(db, bali);
+    expect(nationalBefore.total.verifications).toBe(312);
+
+    // Roll up to the middle of the data: the answer is half rollups, half raw rows, and the same.
+    const half = await rollUpAccessStats(db, new Date('2026-11-15T10:07:00Z'));
+    expect(half.until).toBe('2026-11-15T10:00:00.000Z');
+    const [rolled] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where outcome = 'verified'`);
+    expect(rolled!.n).toBeGreaterThan(100);
+    expect(rolled!.n).toBeLessThan(312);
+    expect(await serviceStats(db, period)).toEqual(before);
+    for (const offset of [7, 8, 9]) {
+      const r = await raw(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z');
+      expect(r.length).toBeGreaterThan(20);
+      expect(await fromSource(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual(r);
+    }
+
+    // All rolled up: still the same; a second roll-up adds nothing.
+    await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
+    const again = await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
+    expect(again.hours).toBe(0);
+    const [all] = await queryRows<{ n: number }>(db, sql`select sum(count)::int as n from access_stats_hourly where outcome = 'verified'`);
+    expect(all!.n).toBe(312);
+    expect(await serviceStats(db, period)).toEqual(before);
+    expect(await readDashboard(db, national)).toEqual(nationalBefore);
+    expect(await readDashboard(db, bali)).toEqual(baliBefore);
+    for (const offset of [7, 8, 9]) {
+      expect(await fromSource(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual(await raw(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z'));
+    }
+  });
+});
+
+describe('maintenance: access_log partitions', () => {
+  it('creates the months ahead (moving default rows into them) and drops months past the retention', async () => {
+    const { runMaintenance } = await import('../../src/domain/maintenance/purge.js');
+    const { ACCESS_LOG_RETENTION_MONTHS } = await import('../../src/domain/maintenance/retention.js');
+    expect(ACCESS_LOG_RETENTION_MONTHS).toBe(24);
+    const db = ctx.deps.db;
+    await db.execute(sql`insert into access_log (at, verifier_id, outcome, elements) values
+      ('2026-12-10T00:00:00Z', 'v', 'invalid', '{}'), ('2031-06-05T12:00:00Z', 'v', 'invalid', '{}')`);
+    const before = await queryRows<{ part: string }>(db, sql`select tableoid::regclass::text as part from access_log where at = '2031-06-05T12:00:00Z'`);
+    expect(before[0]?.part).toBe('access_log_default');
+
+    ctx.clock.set('2031-05-10T03:00:00Z');
+    const run = await runMaintenance({ ...ctx.deps, database: ctx.deps.database });
+    expect(run.status).toBe('done');
+    if (run.status !== 'done') return;
+    expect(run.partitions.created).toEqual(['access_log_p203105', 'access_log_p203106', 'access_log_p203107', 'access_log_p203108']);
+    expect(run.partitions.dropped).toContain('access_log_p202612');
+
+    const after = await queryRows<{ part: string }>(db, sql`select tableoid::regclass::text as part from access_log where at = '2031-06-05T12:00:00Z'`);
+    expect(after).toEqual([{ part: 'access_log_p203106' }]);
+    const [old] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from access_log where at < '2029-05-01T00:00:00Z'`);
+    expect(old?.n).toBe(0);
+    const [kept] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pg_class where relname = 'access_log_p202905'`);
+    expect(kept?.n).toBe(0);
+
+    // A second run has nothing to create or drop.
+    ctx.clock.advance(24 * 3600_000);
+    const again = await runMaintenance({ ...ctx.deps, database: ctx.deps.database });
+    expect(again.status === 'done' && again.partitions).toEqual({ created: [], dropped: [] });
+  });
+});
