@@ -1,6 +1,6 @@
 /** Pelayanan test helpers: small real files (PDF, JPEG, PNG magic bytes), data URLs, and request/transition calls. */
 import { and, eq } from 'drizzle-orm';
-import { auditLog, outbox, serviceRequests } from '../../src/db/schema/index.js';
+import { auditLog, outbox, rateLimits, serviceRequests } from '../../src/db/schema/index.js';
 import { jsonRequest, type TestContext } from './context.js';
 import { operatorAuth } from './operator.js';
 import { asResident, type ActiveResident } from './resident.js';
@@ -58,9 +58,16 @@ export interface Created {
 }
 
 export async function submitRequest(ctx: TestContext, resident: ActiveResident, body: unknown = REQUESTS.data_sync): Promise<Created> {
+  // Fixtures, not a resident's pace: the table-driven tests create hundreds of requests for one holder in one test
+  // hour. The per-account limit itself is tested with direct POSTs (service-requests.test.ts).
+  await forgetRequestRateLimit(ctx, resident);
   const res = await asResident(ctx, resident, 'POST', '/v1/me/service-requests', body);
   if (res.status !== 201) throw new Error(`service request failed in test helper: ${res.status} ${await res.text()}`);
   return (await res.json()) as Created;
+}
+
+export async function forgetRequestRateLimit(ctx: TestContext, resident: ActiveResident): Promise<void> {
+  await ctx.deps.db.delete(rateLimits).where(eq(rateLimits.key, `service-request:account:${resident.accountId}`));
 }
 
 export const asOperator = (ctx: TestContext, token: string, method: string, path: string, body?: unknown) =>

@@ -1,7 +1,9 @@
 /** Deletion deletes (API.md Part 2): after DELETE /v1/me no column of any table holds the e-mail, phone or selfie. */
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registrations } from '../../src/db/schema/index.js';
+import { registrations, serviceRequestAttachments, serviceRequestHistory, serviceRequests } from '../../src/db/schema/index.js';
+import { createOperatorSession } from '../helpers/operator.js';
+import { REQUESTS, submitRequest, walk } from '../helpers/services.js';
 import { queryRows } from '../../src/db/types.js';
 import { createOutboxWorker } from '../../src/email/worker.js';
 import { devMailboxTransport } from '../../src/email/transports.js';
@@ -63,5 +65,46 @@ describe('DELETE /v1/me', () => {
     expect((await accountRow(ctx, resident.accountId)).status).toBe('deleted');
     const logged = await queryRows(ctx.deps.db, sql`select 1 from access_log where account_id = ${resident.accountId}`);
     expect(logged.length).toBeGreaterThan(0);
+  });
+
+  it('Pelayanan: attachments go at once, unstarted requests are cancelled, closed ones lose the person; an in-flight one keeps what the office needs until it closes', async () => {
+    const resident = await createActiveResident(ctx);
+    const operator = await createOperatorSession(ctx, 'operator', { officeCode: resident.nik.slice(0, 4) });
+    const street = 'JL. HAPUS SAYA NO. 77';
+    const delivery = { ...REQUESTS.ktp_el_reprint, deliveryAddress: { ...REQUESTS.ktp_el_reprint.deliveryAddress, street } };
+    const waiting = await submitRequest(ctx, resident, delivery);
+    const inFlight = await submitRequest(ctx, resident, delivery);
+    await walk(ctx, operator.token, inFlight.id, [{ to: 'in_review' }, { to: 'processing' }]);
+    const done = await submitRequest(ctx, resident, REQUESTS.data_sync);
+    await walk(ctx, operator.token, done.id, [{ to: 'in_review' }, { to: 'processing' }, { to: 'completed' }]);
+    const comment = 'Petugas ramah sekali, terima kasih';
+    expect((await asResident(ctx, resident, 'POST', `/v1/me/service-requests/${done.id}/rating`, { score: 4, comment })).status).toBe(201);
+    const own = [waiting.id, inFlight.id, done.id];
+    expect(await ctx.deps.db.select({ id: serviceRequestAttachments.id }).from(serviceRequestAttachments).where(inArray(serviceRequestAttachments.requestId, own))).toHaveLength(6);
+
+    expect((await asResident(ctx, resident, 'DELETE', '/v1/me', { pin: resident.pin })).status).toBe(204);
+
+    expect(await ctx.deps.db.select({ id: serviceRequestAttachments.id }).from(serviceRequestAttachments).where(inArray(serviceRequestAttachments.requestId, own))).toEqual([]);
+    const rows = async () => {
+      const list = await ctx.deps.db.select().from(serviceRequests).where(inArray(serviceRequests.id, own));
+      return Object.fromEntries(list.map((r) => [r.id, r]));
+    };
+    let after = await rows();
+    expect(after[waiting.id]).toMatchObject({ status: 'cancelled', details: {}, deliveryAddress: null });
+    expect(after[waiting.id]!.closedAt).not.toBeNull();
+    const history = await ctx.deps.db.select().from(serviceRequestHistory).where(eq(serviceRequestHistory.requestId, waiting.id)).orderBy(serviceRequestHistory.seq);
+    expect(history.at(-1)).toMatchObject({ status: 'cancelled', note: 'account_deleted', by: 'resident' });
+    expect(after[done.id]).toMatchObject({ status: 'completed', details: {}, ratingScore: 4, ratingComment: null });
+    // The office is still issuing this one: its details and the address it goes to stay until it is handed over.
+    expect(after[inFlight.id]).toMatchObject({ status: 'processing', details: REQUESTS.ktp_el_reprint.details });
+    expect(after[inFlight.id]!.deliveryAddress).toMatchObject({ street });
+    expect(await columnsHolding({ text: comment })).toEqual([]);
+
+    await walk(ctx, operator.token, inFlight.id, [{ to: 'completed' }, { to: 'out_for_delivery' }, { to: 'delivered', receivedBy: 'TETANGGA SEBELAH' }]);
+    after = await rows();
+    expect(after[inFlight.id]).toMatchObject({ status: 'delivered', details: {}, deliveryAddress: null, deliveryReceivedBy: null });
+    expect(await columnsHolding({ text: street })).toEqual([]);
+    // Who signed for a delivered document stays in the append-only audit log: the office's proof of handover.
+    expect(await columnsHolding({ text: 'TETANGGA SEBELAH' })).toEqual(['audit_log.details']);
   });
 });

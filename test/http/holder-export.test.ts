@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrations } from '../../src/db/schema/index.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { asResident, createActiveResident, createTestVerifier, issueQr, postVerify } from '../helpers/resident.js';
+import { JPEG_BYTES, PDF_BYTES, REQUESTS, submitRequest } from '../helpers/services.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -35,8 +36,39 @@ describe('GET /v1/me/export', () => {
     expect(data.sessions.length).toBeGreaterThanOrEqual(1);
     expect(data.accessHistory).toEqual([expect.objectContaining({ verifier: { id: verifier.id, name: 'Bank Ekspor' }, outcome: 'verified' })]);
     expect(data.dataUserBlocks).toEqual([expect.objectContaining({ verifierId: verifier.id })]);
-    for (const key of ['dataBalikan', 'authorizations', 'serviceRequests']) expect(data[key]).toEqual([]);
+    for (const key of ['dataBalikan', 'authorizations']) expect(data[key]).toEqual([]);
+    expect(data.serviceRequests).toEqual([]);
     expect(text).not.toMatch(/\$argon2|token_?hash|pinHash/i);
+  });
+
+  it('carries the holder’s service requests: details, delivery address, history, attachments’ metadata — not their bytes', async () => {
+    const resident = await createActiveResident(ctx);
+    const other = await createActiveResident(ctx);
+    const created = await submitRequest(ctx, resident, REQUESTS.ktp_el_reprint);
+    await submitRequest(ctx, other, REQUESTS.data_sync);
+    expect((await asResident(ctx, resident, 'POST', `/v1/me/service-requests/${created.id}/cancel`)).status).toBe(200);
+
+    const res = await asResident(ctx, resident, 'GET', '/v1/me/export');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const data = JSON.parse(text) as { serviceRequests: Array<Record<string, any>> };
+    expect(data.serviceRequests).toHaveLength(1);
+    const [request] = data.serviceRequests;
+    expect(request).toMatchObject({
+      id: created.id,
+      number: created.number,
+      type: 'ktp_el_reprint',
+      status: 'cancelled',
+      fulfilment: 'delivery',
+      details: REQUESTS.ktp_el_reprint.details,
+      deliveryAddress: REQUESTS.ktp_el_reprint.deliveryAddress,
+    });
+    expect(request!.history.map((h: { status: string; by: string }) => `${h.status}:${h.by}`)).toEqual(['submitted:resident', 'cancelled:resident']);
+    expect(request!.attachments.map((a: { kind: string; contentType: string; size: number }) => [a.kind, a.contentType, a.size]).sort()).toEqual([
+      ['kk', 'image/jpeg', JPEG_BYTES.length],
+      ['surat_kehilangan', 'application/pdf', PDF_BYTES.length],
+    ]);
+    expect(text).not.toContain(Buffer.from(PDF_BYTES).toString('base64'));
   });
 
   it('needs a session', async () => {

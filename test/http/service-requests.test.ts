@@ -1,7 +1,8 @@
 /** Pelayanan over HTTP: the catalog, the whole path for each fulfilment, corrections, cancel, rating, and who sees what. */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceRequestAttachments } from '../../src/db/schema/index.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { serviceRequestAttachments, serviceRequests } from '../../src/db/schema/index.js';
+import { SERVICE_REQUEST_RATE_LIMIT } from '../../src/domain/services/requests.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { createOperatorSession, type OperatorSession } from '../helpers/operator.js';
 import { asResident, createActiveResident, type ActiveResident } from '../helpers/resident.js';
@@ -9,6 +10,7 @@ import {
   asOperator,
   auditActions,
   dataUrl,
+  forgetRequestRateLimit,
   JPEG_BYTES,
   jpeg,
   pdf,
@@ -172,6 +174,23 @@ describe('the whole path, one type per fulfilment', () => {
 });
 
 describe('creating a request', () => {
+  // The refusals below count toward arif's hourly limit too; each test starts with a fresh window.
+  beforeEach(() => forgetRequestRateLimit(ctx, arif));
+
+  it('ten requests an hour per account: the eleventh is 429 rate_limited with Retry-After, and stores nothing', async () => {
+    const busy = await createActiveResident(ctx);
+    for (let i = 0; i < SERVICE_REQUEST_RATE_LIMIT.limit; i++) {
+      expect((await asResident(ctx, busy, 'POST', '/v1/me/service-requests', REQUESTS.data_sync)).status).toBe(201);
+    }
+    const refused = await asResident(ctx, busy, 'POST', '/v1/me/service-requests', REQUESTS.data_sync);
+    expect(refused.status).toBe(429);
+    expect(await codeOf(refused)).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const stored = await ctx.deps.db.select({ id: serviceRequests.id }).from(serviceRequests).where(eq(serviceRequests.accountId, busy.accountId));
+    expect(stored).toHaveLength(SERVICE_REQUEST_RATE_LIMIT.limit);
+    // Another holder is not affected.
+    expect((await asResident(ctx, kadek, 'POST', '/v1/me/service-requests', REQUESTS.data_sync)).status).toBe(201);
+  });
   it('a missing required attachment is 422 requirements_missing, listing the kinds', async () => {
     const res = await asResident(ctx, arif, 'POST', '/v1/me/service-requests', { ...REQUESTS.data_sync, attachments: [jpeg('ktp_el')] });
     expect(res.status).toBe(422);

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { ResidentPrincipal } from '../credential/login.js';
 import { listHolderDataBalikan } from './data-balikan.js';
+import { exportServiceRequests } from '../services/requests.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -85,7 +86,7 @@ export async function exportHolderData(deps: Pick<Deps, 'db' | 'clock'>, residen
     dataBalikan: (await listHolderDataBalikan(deps, resident)).items,
     // Masuk dengan IKD: which online service, which scopes, approved or denied, when.
     authorizations: logins.map((l) => ({ client: { id: l.clientId, name: l.clientName }, scopes: l.scopes, status: l.status, decidedAt: iso(l.decidedAt) })),
-    // Held by another part of the service once it exists here; an empty list says "none held", not "not looked at".
-    serviceRequests: [] as unknown[],
+    // Pelayanan: each request with its details, history, attachments' metadata (not the files) and issued documents.
+    serviceRequests: await exportServiceRequests(db, accountId),
   };
 }

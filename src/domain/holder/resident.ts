@@ -15,6 +15,7 @@ import type { ResidentPrincipal } from '../credential/login.js';
 import { judgePin } from '../credential/pin-attempts.js';
 import { enforceRateLimits } from '../limits/rate-limit.js';
 import { eraseHolderDataBalikan } from './data-balikan.js';
+import { eraseHolderServiceRequests } from '../services/erasure.js';
 
 /** PIN change and deletion judge a PIN (argon2): limited per account like QR issuance. */
 export const PIN_ACTION_RATE_LIMIT = { limit: 10, windowSeconds: 60 } as const;
@@ -139,6 +140,7 @@ export async function deleteAccount(deps: Deps, input: { resident: ResidentPrinc
     if (deleted.length === 0) throw new AppError('unauthorized');
     const revoked = await revokeAccountAccess(tx, accountId, now);
     const dataBalikanErased = await eraseHolderDataBalikan(tx, input.resident.nik);
+    const serviceRequestsErased = await eraseHolderServiceRequests(tx, accountId, now);
     await eraseHolderData(tx, { accountId, nik: input.resident.nik, email: recipient?.to ?? null });
     await appendAudit(
       tx,
@@ -148,7 +150,7 @@ export async function deleteAccount(deps: Deps, input: { resident: ResidentPrinc
         action: 'account.delete',
         targetType: 'account',
         targetId: accountId,
-        details: { revoked, dataBalikanErased },
+        details: { revoked, dataBalikanErased, serviceRequests: serviceRequestsErased },
       },
       now,
     );

@@ -12,6 +12,7 @@ import { ianaZone } from '../local-time.js';
 import { zoneOfProvince } from '../local-time.js';
 import type { ResidentPrincipal } from '../credential/login.js';
 import { appendAudit } from '../audit/audit.js';
+import { enforceRateLimits } from '../limits/rate-limit.js';
 import { issuedDocumentPdf } from '../issued-documents/issue.js';
 import { decodeAttachments, MAX_ATTACHMENTS, type AttachmentInput, type DecodedAttachment } from './attachments.js';
 import { findServiceType, type Fulfilment, type ServiceType } from './catalog.js';
@@ -85,8 +86,16 @@ async function storeAttachments(tx: Tx, requestId: string, attachments: readonly
   );
 }
 
+/**
+ * Requests one account may submit per hour. iCore's busiest residents file a handful (a KK change, then the KTP-el
+ * and the KIA it brings); each request may carry 16 MB of attachments, so the limit also bounds what one account can
+ * make the database store. Checked before the body is decoded.
+ */
+export const SERVICE_REQUEST_RATE_LIMIT = { limit: 10, windowSeconds: 3600 } as const;
+
 /** POST /v1/me/service-requests → { id, number, status: "submitted", slaDueAt }. */
 export async function createServiceRequest(deps: Deps, input: CreateServiceRequestInput) {
+  await enforceRateLimits(deps.db, [{ key: `service-request:account:${input.resident.accountId}`, ...SERVICE_REQUEST_RATE_LIMIT }], deps.clock.now());
   const service = findServiceType(input.type);
   if (!service) throw new AppError('invalid_request', { errors: [{ path: 'type', message: 'not a service of GET /v1/services' }] });
   const details = parseDetails(service, input.details);
@@ -231,6 +240,12 @@ async function ownRequest(db: DbOrTx, resident: ResidentPrincipal, id: string): 
     .limit(1);
   if (!row) throw new AppError('not_found');
   return row;
+}
+
+/** Every request of the holder, oldest first, as GET /v1/me/service-requests/{id} describes it (GET /v1/me/export). */
+export async function exportServiceRequests(db: DbOrTx, accountId: string) {
+  const rows = await db.select().from(serviceRequests).where(eq(serviceRequests.accountId, accountId)).orderBy(asc(serviceRequests.createdAt), asc(serviceRequests.id));
+  return Promise.all(rows.map((row) => describeServiceRequest(db, row)));
 }
 
 /** GET /v1/me/service-requests/{id}. */

@@ -2,6 +2,7 @@
  * One status change of a service request: the conditional update, its history row, the holder's e-mail, the issued
  * documents on `completed`, and the audit row, all in the caller's transaction. Illegal → 409 invalid_transition.
  */
+import { eraseIfHolderDeleted } from './erasure.js';
 import { and, eq } from 'drizzle-orm';
 import { serviceRequestDocuments, serviceRequestHistory, serviceRequests } from '../../db/schema/index.js';
 import type { Tx } from '../../db/types.js';
@@ -78,6 +79,7 @@ export async function applyTransition(
     .where(and(eq(serviceRequests.id, request.id), eq(serviceRequests.status, from)))
     .returning();
   if (!updated) throw new AppError('invalid_transition', { detail: 'The request changed meanwhile.' });
+  if (updated.closedAt && changes.closedAt) await eraseIfHolderDeleted(tx, updated.id);
 
   await tx.insert(serviceRequestHistory).values({
     requestId: request.id,
