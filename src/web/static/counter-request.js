@@ -7,6 +7,7 @@
 import { api, clear, problemMessage, say, t } from './common.js';
 
 const POLL_MS = 1500;
+const LIFETIME_MS = 5 * 60_000;
 const $ = (id) => document.getElementById(id);
 
 /**
@@ -79,8 +80,9 @@ export function wireCounterRequest({ storedKey, counterName, showResult, onKeyRe
     $('request-live').hidden = false;
     button.hidden = true;
     // The countdown runs on this machine's clock from the server's lifetime, not the server's absolute time.
-    const lifetime = new Date(result.data.expiresAt).getTime() - Date.parse(result.headers?.get?.('Date') || '') || 5 * 60_000;
-    const request = { id: result.data.id, expiresAt: Date.now() + Math.min(Math.max(lifetime, 0), 5 * 60_000) };
+    // (the response's Date header; without one, or with an implausible answer, the request's 5 minutes).
+    const lifetime = new Date(result.data.expiresAt).getTime() - Date.parse(result.headers?.get?.('Date') || '');
+    const request = { id: result.data.id, expiresAt: Date.now() + (lifetime > 0 && lifetime <= LIFETIME_MS ? lifetime : LIFETIME_MS) };
     live = request;
     tick();
     request.tickTimer = setInterval(tick, 1000);
