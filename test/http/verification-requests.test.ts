@@ -5,6 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLog, accounts, holderBlocks, outbox, verificationRequests } from '../../src/db/schema/index.js';
+import { purgeExpiredRows } from '../../src/domain/maintenance/purge.js';
 import { createTestContext, jsonRequest, type TestContext } from '../helpers/context.js';
 import { accountRow, asResident, createActiveResident, createTestVerifier, postVerify, issueQr, verifierAuth, type ActiveResident } from '../helpers/resident.js';
 
@@ -278,5 +279,19 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths['/v1/verification-requests'] ?? {})).toContain('post');
     expect(Object.keys(doc.paths['/v1/verification-requests/{id}'] ?? {})).toContain('get');
     expect(Object.keys(doc.paths['/v1/me/verification-requests/{id}'] ?? {}).sort()).toEqual(['get', 'post']);
+  });
+});
+
+describe('retention', () => {
+  it('the maintenance job purges a request a day after its expiry, not before', async () => {
+    const verifier = await createTestVerifier(ctx);
+    const req = await opened(verifier.apiKey);
+    ctx.clock.advance(5 * 60_000 + 60_000);
+    await purgeExpiredRows(ctx.deps);
+    expect(await ctx.deps.db.select().from(verificationRequests).where(eq(verificationRequests.id, req.id))).toHaveLength(1);
+    ctx.clock.advance(24 * 3600_000);
+    const purged = await purgeExpiredRows(ctx.deps);
+    expect(purged.verification_requests).toBeGreaterThanOrEqual(1);
+    expect(await ctx.deps.db.select().from(verificationRequests).where(eq(verificationRequests.id, req.id))).toHaveLength(0);
   });
 });
