@@ -438,6 +438,7 @@ const OUTCOME_TEXT: Record<EmailLang, Record<string, string>> = {
     not_allowed: 'ditolak: instansi tidak boleh menerima dokumen ini',
     nothing_to_disclose: 'ditolak: tidak ada data yang boleh dilihat instansi ini',
     refused: 'ditolak: Anda memblokir instansi ini',
+    login: 'masuk ke layanan daring dengan IKD (disetujui dengan PIN)',
   },
   en: {
     verified: 'verified: the data was shown',
@@ -448,6 +449,7 @@ const OUTCOME_TEXT: Record<EmailLang, Record<string, string>> = {
     not_allowed: 'refused: the institution may not receive this document',
     nothing_to_disclose: 'refused: nothing this institution may see',
     refused: 'refused: you blocked this institution',
+    login: 'signed in to the online service with IKD (approved with the PIN)',
   },
 };
 

@@ -30,6 +30,7 @@ const SOURCES: Record<string, Source> = {
   'app-holder.js': { static: 'app-holder.js', type: JS },
   'operator.js': { static: 'operator.js', type: JS },
   'counter.js': { static: 'counter.js', type: JS },
+  'counter-request.js': { static: 'counter-request.js', type: JS },
   'activate.js': { static: 'activate.js', type: JS },
   'stats.js': { static: 'stats.js', type: JS },
   'docs.js': { static: 'docs.js', type: JS },

@@ -199,6 +199,8 @@ describe('the maintenance job', () => {
       // Pelayanan's tables (their purge is tested in test/http/issued-documents.test.ts and the retention rules'): none seeded here.
       service_request_attachments: 0,
       issued_document_counters: 0,
+      // Counter QR requests (their purge is tested in test/http/verification-requests.test.ts): none seeded here.
+      verification_requests: 0,
     });
 
     expect(await ids(challenges)).toEqual(['ch-kept', 'ch-live']);

@@ -1,7 +1,7 @@
 /** The resident's own account: profile, the KTP for display, changing the PIN and deleting the IKD. */
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { weakPinReason } from '../../crypto/pin-rules.js';
-import { accounts, devices, holderBlocks, ktpTokens, lockLinks, oidcAccessTokens, oidcAuthorizations, outbox, registrations, residentSessions } from '../../db/schema/index.js';
+import { accounts, devices, holderBlocks, ktpTokens, lockLinks, oidcAccessTokens, oidcAuthorizations, outbox, registrations, residentSessions, verificationRequests } from '../../db/schema/index.js';
 import type { DbOrTx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { enqueueEmail } from '../../email/outbox.js';
@@ -181,5 +181,7 @@ async function eraseHolderData(tx: DbOrTx, who: { accountId: string; nik: string
   // Masuk dengan IKD: the holder's login approvals and the access tokens they gave services.
   await tx.delete(oidcAccessTokens).where(eq(oidcAccessTokens.accountId, who.accountId));
   await tx.delete(oidcAuthorizations).where(eq(oidcAuthorizations.accountId, who.accountId));
+  // Counter requests through a QR the holder decided.
+  await tx.delete(verificationRequests).where(eq(verificationRequests.accountId, who.accountId));
   if (who.email) await tx.delete(outbox).where(eq(outbox.to, who.email));
 }

@@ -52,6 +52,7 @@ const DUE: Record<RetentionTable, (cutoff: Date) => SQL> = {
   oidc_authorizations: (c) => sql`expires_at < ${iso(c)}`,
   oidc_access_tokens: (c) => sql`(expires_at < ${iso(c)} or revoked_at < ${iso(c)})`,
   oidc_client_assertions: (c) => sql`expires_at < ${iso(c)}`,
+  verification_requests: (c) => sql`expires_at < ${iso(c)}`,
   service_request_attachments: (c) => sql`request_id in (select id from service_requests where closed_at < ${iso(c)})`,
   // day is DDMMYYYY, the office's local day: gone once that whole day is past the cutoff.
   issued_document_counters: (c) => sql`to_date(day, 'DDMMYYYY') < (${iso(c)})::date`,

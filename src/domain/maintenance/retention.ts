@@ -34,7 +34,8 @@ export type RetentionTable =
   | 'oidc_access_tokens'
   | 'oidc_client_assertions'
   | 'service_request_attachments'
-  | 'issued_document_counters';
+  | 'issued_document_counters'
+  | 'verification_requests';
 
 export interface RetentionRule {
   table: RetentionTable;
@@ -142,6 +143,12 @@ export const RETENTION: readonly RetentionRule[] = [
     what: 'the running numbers of the register-style document numbers (…-0001), one row per office, register and day, from the end of that day',
     graceMs: 2 * DAY,
     why: 'a day\'s counter is only ever counted up during that day (in the office\'s WIB/WITA/WIT); the numbers it gave out live on in the issued documents',
+  },
+  {
+    table: 'verification_requests',
+    what: 'counter requests through a QR (verifier, desk, elements asked and shared, the holder who decided), from their expiry (5 min after opening)',
+    graceMs: DAY,
+    why: 'an expired request can be neither decided nor collected; what the counter received is in the access log, which is kept',
   },
 ];
 

@@ -5,12 +5,13 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { randomSecret, sha256Hex } from '../../crypto/secrets.js';
-import { accessLog, holderBlocks, oidcAuthorizations, oidcClients } from '../../db/schema/index.js';
+import { accessLog, accounts, holderBlocks, oidcAuthorizations, oidcClients } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { ResidentPrincipal } from '../credential/login.js';
 import { judgePin } from '../credential/pin-attempts.js';
+import { noticeIds, scanNoticeDraft } from '../credential/redemption.js';
 import { PIN_ACTION_RATE_LIMIT } from '../holder/resident.js';
 import { enforceRateLimits } from '../limits/rate-limit.js';
 import { claimsOfScopes, elementsOfScopes, isOidcScope } from './claims.js';
@@ -179,13 +180,23 @@ export async function decideAuthorization(
         .returning({ id: oidcAuthorizations.id });
       if (updated.length === 0) return false;
       if (outcome) {
-        await tx.insert(accessLog).values({
-          at: now,
-          accountId,
-          verifierId: row.verifier_id,
-          outcome,
-          elements: outcome === 'login' ? elementsOfScopes(row.scopes) : [],
-        });
+        // The access-log row and, when the holder has notices on, its per-scan notice, as for a scanned QR.
+        const at = sql`${now.toISOString()}::timestamptz`;
+        const ids = noticeIds();
+        const elements = outcome === 'login' ? elementsOfScopes(row.scopes) : [];
+        await queryRows(
+          tx,
+          sql`with logged as (
+                insert into ${accessLog} (at, account_id, verifier_id, outcome, elements)
+                values (${at}, ${accountId}, ${row.verifier_id}, ${outcome}, string_to_array(${elements.join(',')}, ','))
+                returning seq, account_id
+              ), notice as (
+                ${scanNoticeDraft(sql`a.email`, sql`${ids.noticeId}`, sql`${ids.noticeKey}`, at)}
+                from logged join ${accounts} a on a.id = logged.account_id
+                where a.scan_notifications and a.status <> 'deleted'
+              )
+              select seq from logged`,
+        );
       }
       return true;
     });

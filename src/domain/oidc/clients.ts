@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { constantTimeEqualHex, newId, randomSecret, sha256Hex } from '../../crypto/secrets.js';
-import { oidcClientAssertions, oidcClients, verifiers } from '../../db/schema/index.js';
+import { oidcAccessTokens, oidcClientAssertions, oidcClients, verifiers } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
@@ -221,4 +221,29 @@ async function authenticatePrivateKeyJwt(
   );
   if (fresh.length === 0) throw invalidClient();
   return client;
+}
+
+/**
+ * Revokes a client: it no longer authenticates at /oidc/token, /oidc/authorize answers the unknown-client page, and its
+ * live access tokens stop working at /oidc/userinfo. Idempotent; audited once.
+ */
+export async function revokeOidcClient(
+  deps: Pick<Deps, 'db' | 'clock' | 'logger'>,
+  input: { id: string; actor: { actorType: AuditEntry['actorType']; actorId: string } },
+): Promise<{ clientId: string; status: 'revoked' }> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const [existing] = await tx.select({ status: oidcClients.status }).from(oidcClients).where(eq(oidcClients.id, input.id)).for('update');
+    if (!existing) throw new AppError('not_found');
+    if (existing.status === 'revoked') return;
+    await tx.update(oidcClients).set({ status: 'revoked' }).where(eq(oidcClients.id, input.id));
+    await queryRows(
+      tx,
+      sql`update ${oidcAccessTokens} set revoked_at = ${now.toISOString()}::timestamptz
+          where client_id = ${input.id} and revoked_at is null returning id`,
+    );
+    await appendAudit(tx, { ...input.actor, action: 'oidc_client.revoke', targetType: 'oidc_client', targetId: input.id }, now);
+  });
+  deps.logger.info('oidc client revoked', { clientId: input.id });
+  return { clientId: input.id, status: 'revoked' };
 }

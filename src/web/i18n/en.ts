@@ -548,4 +548,15 @@ export const en: Record<MessageKey, string> = {
   'rp.idToken': 'ID token claims (verified)',
   'rp.error': 'Login failed: {error}',
   'rp.again': 'Log in again',
+  // Pindai at a counter: the counter asks through a QR (issue #14).
+  'counter.request.heading': 'Ask for data through a QR',
+  'counter.request.lead': "Can't scan the resident's QR? Show this one; the resident scans it with Pindai in the IKD app, sees who asks for what, and approves with the PIN.",
+  'counter.request.start': 'Ask for data through a QR',
+  'counter.request.qrAlt': 'QR code of this counter’s data request',
+  'counter.request.countdown': 'Waiting for the resident to approve… The code is valid for {seconds} more seconds',
+  'counter.request.cancel': 'Cancel the request',
+  'counter.request.denied': 'The resident denied this data request.',
+  'counter.request.expired': 'The request expired before it was approved. Open a new one if needed.',
+  'counter.request.refused': 'The resident blocked this institution; no data was shared.',
+  'counter.request.cancelled': 'Request cancelled at this counter.',
 };

@@ -548,6 +548,17 @@ export const id = {
   'rp.idToken': 'Klaim ID token (sudah diverifikasi)',
   'rp.error': 'Masuk gagal: {error}',
   'rp.again': 'Masuk lagi',
+  // Pindai at a counter: the counter asks through a QR (issue #14).
+  'counter.request.heading': 'Minta data lewat QR',
+  'counter.request.lead': 'Tidak bisa memindai QR penduduk? Tampilkan QR ini; penduduk memindainya dengan menu Pindai di aplikasi IKD, melihat siapa meminta data apa, lalu menyetujui dengan PIN.',
+  'counter.request.start': 'Minta data lewat QR',
+  'counter.request.qrAlt': 'Kode QR permintaan data dari loket ini',
+  'counter.request.countdown': 'Menunggu persetujuan penduduk… Kode berlaku {seconds} detik lagi',
+  'counter.request.cancel': 'Batalkan permintaan',
+  'counter.request.denied': 'Penduduk menolak permintaan data ini.',
+  'counter.request.expired': 'Permintaan kedaluwarsa sebelum disetujui. Buat permintaan baru bila perlu.',
+  'counter.request.refused': 'Penduduk memblokir instansi ini; data tidak dibagikan.',
+  'counter.request.cancelled': 'Permintaan dibatalkan di loket ini.',
 };
 
 export type MessageKey = keyof typeof id;

@@ -82,6 +82,21 @@ export function CounterPage(props: { lang: Lang; t: Translate; switchHref: strin
         </form>
       </section>
 
+      <section id="counter-request" class="card" aria-labelledby="request-heading">
+        <h2 id="request-heading">{t('counter.request.heading')}</h2>
+        <p>{t('counter.request.lead')}</p>
+        <button type="button" class="button primary" id="request-start">
+          {t('counter.request.start')}
+        </button>
+        <div id="request-live" hidden>
+          <img id="request-qr" class="qr" alt={t('counter.request.qrAlt')} width={240} height={240} />
+          <p id="request-countdown" aria-live="off"></p>
+          <button type="button" class="button secondary" id="request-cancel">
+            {t('counter.request.cancel')}
+          </button>
+        </div>
+        <Status id="request-status" />
+      </section>
     </Layout>
   );
 }

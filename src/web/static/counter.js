@@ -7,6 +7,7 @@
  */
 import { api, busy, clear, clearFieldErrors, fieldError, fillDataList, formatAddress, formatDate, formatDateTime, problemMessage, say, t } from './common.js';
 import { wireScanner } from './scanner.js';
+import { wireCounterRequest } from './counter-request.js';
 
 const KEY_STORE = 'ikd.counter.apiKey';
 const NAME_STORE = 'ikd.counter.name';
@@ -170,7 +171,8 @@ function showDocument(doc) {
   if (Array.isArray(fields.members)) box.append(membersTable(fields.members));
 }
 
-function showResult(ok, data, problem, headers) {
+/** The result panel, for a scanned QR and a counter request alike; `reason` replaces the problem's message. */
+function showResult(ok, data, problem, headers, reason) {
   const section = $('counter-result');
   $('result-ok').hidden = !ok;
   $('result-fail').hidden = ok;
@@ -193,7 +195,7 @@ function showResult(ok, data, problem, headers) {
     if (isImage) img.src = photo;
     else img.removeAttribute('src');
   } else {
-    $('result-reason').textContent = problemMessage(problem, headers);
+    $('result-reason').textContent = reason ?? problemMessage(problem, headers);
   }
   section.hidden = false;
   section.focus();
@@ -253,5 +255,14 @@ $('result-next').addEventListener('click', next);
 wireScanner($('counter-scanner'), (text) => {
   $('counter-token').value = text;
   verify();
+});
+wireCounterRequest({
+  storedKey,
+  counterName: () => localStorage.getItem(NAME_STORE),
+  showResult,
+  onKeyRejected: () => {
+    changeKey();
+    say('key-status', t('counter.keyRejected'), 'error');
+  },
 });
 showKeyState();
