@@ -20,6 +20,7 @@ import { meRoutes } from './http/routes/me.js';
 import { documentRoutes } from './http/routes/documents.js';
 import { dataBalikanRoutes } from './http/routes/data-balikan.js';
 import { verifyRoutes } from './http/routes/verify.js';
+import { verificationRequestRoutes } from './http/routes/verification-requests.js';
 import { adminOperatorRoutes } from './http/routes/admin-operators.js';
 import { adminVerifierRoutes } from './http/routes/admin-verifiers.js';
 import { operatorStatsRoutes } from './http/routes/operator-stats.js';
@@ -68,6 +69,7 @@ export function createApp(source: DepsSource): Hono<AppEnv> {
   app.route('/', documentRoutes());
   app.route('/', dataBalikanRoutes());
   app.route('/', verifyRoutes());
+  app.route('/', verificationRequestRoutes());
   app.route('/', adminVerifierRoutes());
   app.route('/', adminOperatorRoutes());
   app.route('/', operatorStatsRoutes());

@@ -22,6 +22,7 @@ export const errorCatalog = {
   account_inactive: { status: 403, id: 'Akun tidak aktif', en: 'Account inactive' },
   document_not_allowed: { status: 403, id: 'Verifikator tidak boleh menerima dokumen ini', en: 'Document type not allowed for this verifier' },
   kind_not_allowed: { status: 403, id: 'Instansi tidak boleh menulis jenis data ini', en: 'Data kind not allowed for this institution' },
+  elements_not_allowed: { status: 403, id: 'Elemen data di luar izin verifikator', en: 'Elements outside this verifier’s allowance' },
   nothing_to_disclose: { status: 403, id: 'Tidak ada data yang boleh ditampilkan; minta QR lain', en: 'Nothing this verifier may see; ask for another QR' },
   lock_link_invalid: { status: 400, id: 'Tautan kunci tidak valid', en: 'Invalid lock link' },
   not_found: { status: 404, id: 'Tidak ditemukan', en: 'Not found' },

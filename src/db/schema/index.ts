@@ -10,3 +10,4 @@ export * from './registry.js';
 export * from './oidc.js';
 export * from './services.js';
 export * from './issued-documents.js';
+export * from './verification-requests.js';

@@ -139,13 +139,25 @@ export async function redeemKtpToken(
 
   const disclosed = row.disclosed as KtpElement[];
   deps.logger.debug('ktp token redeemed', { verifierId: row.verifier_id, accountId: row.account_id, elements: disclosed, document: decoded.document });
-  const stamp = { verifierName: row.verifier_name, at: now, zone: zoneOfProvince(row.nik) };
-  if (decoded.document === 'ktp') return { verifiedAt: now.toISOString(), ...(await disclose(deps, row.nik, disclosed, stamp)) };
+  return verificationOf(deps, { nik: row.nik, document: decoded.document, elements: disclosed, verifierName: row.verifier_name, now });
+}
+
+/**
+ * The body of a successful verification, once the holder's consent is recorded (a redeemed QR token, or an approved and
+ * collected counter request): the registry's data for `elements`, the document when one was consented to.
+ */
+export async function verificationOf(
+  deps: Pick<Deps, 'registry' | 'photos'>,
+  input: { nik: string; document: TokenDocument; elements: readonly KtpElement[]; verifierName: string; now: Date },
+): Promise<Verification> {
+  const { nik, now } = input;
+  const stamp = { verifierName: input.verifierName, at: now, zone: zoneOfProvince(nik) };
+  if (input.document === 'ktp') return { verifiedAt: now.toISOString(), ...(await disclose(deps, nik, input.elements, stamp)) };
   // The document as the registry has it now (the token was the holder's consent to show it), and the KTP elements
   // beside it from the same registry read.
-  const found = await documentWithResident(deps.registry, row.nik, decoded.document);
+  const found = await documentWithResident(deps.registry, nik, input.document);
   const document: DisclosedDocument = { type: found.document.type, number: found.document.number, issuedOn: found.document.issuedOn, fields: found.document.fields };
-  return { verifiedAt: now.toISOString(), document, ...(await disclose(deps, row.nik, disclosed, stamp, found.resident)) };
+  return { verifiedAt: now.toISOString(), document, ...(await disclose(deps, nik, input.elements, stamp, found.resident)) };
 }
 
 /** Why the redemption statement changed nothing, from the token's and its holder's state right after it. */
@@ -236,7 +248,7 @@ export const noticeIds = () => ({ noticeId: newId('msg'), noticeKey: `ikd-${rand
  * The INSERT … SELECT head of a per-scan notice draft, for a CTE whose FROM supplies `logged.seq` (the access-log row)
  * and the holder's address. Subject and body are rendered later by the outbox worker (scan-notices.ts).
  */
-const scanNoticeDraft = (to: SQL, id: SQL, key: SQL, at: SQL) =>
+export const scanNoticeDraft = (to: SQL, id: SQL, key: SQL, at: SQL) =>
   sql`insert into ${outbox} (id, idempotency_key, "to", subject, text, html, template, status, attempts, next_attempt_at, created_at, access_seq)
       select ${id}, ${key}, ${to}, '', '', '', 'scan_notice', 'draft', 0, ${at}, ${at}, logged.seq`;
 
