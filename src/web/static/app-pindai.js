@@ -134,7 +134,7 @@ async function decide(decision) {
     if (!isPin(pin)) return fieldError(form.elements.pin, t('field.pin')), form.elements.pin.focus();
     body.pin = pin;
     if (current.kind === 'verify') {
-      body.elements = [...form.querySelectorAll('input[name=element]:checked')].map((box) => box.value);
+      body.elements = [...$('pindai-claims').querySelectorAll('input[name=element]:checked')].map((box) => box.value);
       if (body.elements.length === 0 && !current.view.document) return say('pindai-status', t('pindai.chooseOne'), 'error');
     }
   }
