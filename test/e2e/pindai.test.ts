@@ -36,11 +36,16 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login a
   }
 
   /** Context 1: /dev/rp → "Masuk dengan IKD" → the authorize page; its request id. */
-  async function rpLogin(): Promise<{ rp: WatchedPage; id: string }> {
+  async function rpLogin(): Promise<{ rp: WatchedPage; id: string; statusAccepts: string[] }> {
     const rp = await open('/dev/rp');
+    // How the waiting page asks for the status: server-sent events (one stream), not a poll every 1.5 s.
+    const statusAccepts: string[] = [];
+    rp.page.on('request', (request) => {
+      if (/\/oidc\/authorize\/[^/]+\/status$/.test(new URL(request.url()).pathname)) statusAccepts.push(request.headers().accept ?? '');
+    });
     await rp.page.click('#rp-login');
     await rp.page.waitForSelector('#oidc-authorize');
-    return { rp, id: (await rp.page.getAttribute('#oidc-authorize', 'data-request-id'))! };
+    return { rp, id: (await rp.page.getAttribute('#oidc-authorize', 'data-request-id'))!, statusAccepts };
   }
 
   async function logIn(page: Page, holder: ActiveResident) {
@@ -68,7 +73,7 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login a
 
   it('the holder pastes the QR of the login page, sees the service and the claims, approves with the PIN; the RP is signed in', async () => {
     const holder = await createActiveResident(app.ctx);
-    const { rp, id } = await rpLogin();
+    const { rp, id, statusAccepts } = await rpLogin();
     const qrText = await scanQrFrom(rp.page.locator('#oidc-qr'));
     expect(qrText).toBe(`${app.baseUrl}/app#pindai=auth.${id}`);
 
@@ -101,6 +106,7 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login a
     await screenshot(rp.page, 'pindai-rp-signed-in');
     expect(problems).toEqual([]);
     expect(rp.problems).toEqual([]);
+    expect(statusAccepts).toEqual(['text/event-stream']);
 
     // The same code again: already decided.
     await paste(page, `auth.${id}`);

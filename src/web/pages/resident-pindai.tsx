@@ -12,7 +12,7 @@ export function PindaiTab(props: { t: Translate }) {
       <p>{t('pindai.lead')}</p>
       <Scanner id="pindai-scanner" t={t} />
       <form id="pindai-code-form" novalidate>
-        <Field id="pindai-code" name="code" label={t('pindai.code')} hint={t('pindai.codeHint')} autocomplete="off" maxlength={400} t={t} />
+        <Field id="pindai-code" name="code" label={t('pindai.code')} hint={t('pindai.codeHint')} autocomplete="off" maxlength={400} required t={t} />
         <button type="submit" class="button secondary">
           {t('pindai.open')}
         </button>
