@@ -181,6 +181,28 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login a
     expect(problems).toEqual([]);
   });
 
+  it('a counter the holder blocked: Pindai warns before, and the approval is refused with a clear message', async () => {
+    const holder = await createActiveResident(app.ctx);
+    const shop = await createTestVerifier(app.ctx, { name: 'Toko Uji Diblokir', allowedElements: ['nik', 'name'] });
+    const blocked = await app.ctx.app.request(`/v1/me/data-users/${shop.id}`, jsonRequest('PUT', { blocked: true }, { Authorization: `Bearer ${holder.accessToken}`, 'cf-connecting-ip': holder.ip }));
+    expect(blocked.status).toBe(200);
+    const created = await app.ctx.app.request('/v1/verification-requests', jsonRequest('POST', { counter: 'Kasir 1' }, verifierAuth(shop.apiKey)));
+    expect(created.status).toBe(201);
+    const request = (await created.json()) as { id: string };
+
+    const { page, expectedHttpErrors } = await phone(holder);
+    await paste(page, `verify.${request.id}`);
+    await page.waitForSelector('#pindai-request:visible');
+    expect(await page.isVisible('#pindai-blocked')).toBe(true);
+    await page.fill('#pindai-pin', holder.pin);
+    await page.click('#pindai-approve');
+    await expect.poll(() => page.textContent('#pindai-status')).toContain('Anda telah memblokir pihak ini');
+    expect(expectedHttpErrors.some((e) => /403/.test(e))).toBe(true);
+    const poll = await app.ctx.app.request(`/v1/verification-requests/${request.id}`, jsonRequest('GET', undefined, verifierAuth(shop.apiKey)));
+    expect(poll.status).toBe(200);
+    expect(await poll.json()).toEqual({ status: 'denied' });
+  });
+
   it('a pasted code that is not a Pindai code is refused at the field; an expired request says so', async () => {
     const holder = await createActiveResident(app.ctx);
     const { id } = await rpLogin();
