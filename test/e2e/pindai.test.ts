@@ -10,7 +10,10 @@ import type { Browser, Page } from 'playwright-core';
 import { jsonRequest } from '../helpers/context.js';
 import { createActiveResident, createTestVerifier, verifierAuth, type ActiveResident } from '../helpers/resident.js';
 import { browserSuiteTitle, chromiumAvailable, detectChromium, installDevice, launchChromium, newPage, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
-import { scanQrFrom } from './qr-image.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { qrVideo, scanQrFrom } from './qr-image.js';
 
 describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login and counter requests', detectChromium()), () => {
   let app: RunningApp;
@@ -28,8 +31,8 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login a
     await app?.close();
   });
 
-  async function open(path: string): Promise<WatchedPage> {
-    const watched = await newPage(browser, { baseUrl: app.baseUrl });
+  async function open(path: string, on: Browser = browser): Promise<WatchedPage> {
+    const watched = await newPage(on, { baseUrl: app.baseUrl });
     opened.push(watched);
     await watched.page.goto(path);
     return watched;
@@ -56,8 +59,8 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login a
   }
 
   /** Context 2: the holder's phone, logged in to /app, on the Pindai tab. */
-  async function phone(holder: ActiveResident): Promise<WatchedPage> {
-    const watched = await open('/app');
+  async function phone(holder: ActiveResident, on: Browser = browser): Promise<WatchedPage> {
+    const watched = await open('/app', on);
     await installDevice(watched.page, holder);
     await watched.page.reload();
     await logIn(watched.page, holder);
@@ -179,6 +182,32 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pindai in /app: login a
     expect(again.status).toBe(410);
     expect(((await again.json()) as { code: string }).code).toBe('request_expired');
     expect(problems).toEqual([]);
+  });
+
+  it('the camera: Pindai scans the counter’s QR (Chromium’s fake camera) and opens the request', async () => {
+    const holder = await createActiveResident(app.ctx);
+    const desk = await createTestVerifier(app.ctx, { name: 'Kantor Pos Uji', allowedElements: ['nik', 'name'] });
+    const created = await app.ctx.app.request('/v1/verification-requests', jsonRequest('POST', { counter: 'Loket 1' }, verifierAuth(desk.apiKey)));
+    const request = (await created.json()) as { id: string; qr: string };
+    const dir = mkdtempSync(join(tmpdir(), 'ikd-pindai-'));
+    const video = join(dir, 'qr.y4m');
+    writeFileSync(video, qrVideo(request.qr));
+    const filming = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const { page, context, problems } = await phone(holder, filming);
+      await context.grantPermissions(['camera'], { origin: app.baseUrl });
+      await page.click('#pindai-scanner [data-scan-start]');
+      await page.waitForSelector('#pindai-request:visible', { timeout: 30_000 });
+      expect(await page.textContent('#pindai-asker')).toBe('Kantor Pos Uji meminta data berikut:');
+      expect(await page.isVisible('#pindai-scanner .scanner-view')).toBe(false);
+      await page.fill('#pindai-pin', holder.pin);
+      await page.click('#pindai-approve');
+      await expect.poll(() => page.textContent('#pindai-status')).toContain('Data Anda dikirim ke Kantor Pos Uji');
+      expect(problems).toEqual([]);
+    } finally {
+      await filming.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a counter the holder blocked: Pindai warns before, and the approval is refused with a clear message', async () => {
