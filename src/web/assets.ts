@@ -28,6 +28,7 @@ const SOURCES: Record<string, Source> = {
   'app-data-balikan.js': { static: 'app-data-balikan.js', type: JS },
   'app-pin-reset.js': { static: 'app-pin-reset.js', type: JS },
   'app-holder.js': { static: 'app-holder.js', type: JS },
+  'app-pindai.js': { static: 'app-pindai.js', type: JS },
   'operator.js': { static: 'operator.js', type: JS },
   'counter.js': { static: 'counter.js', type: JS },
   'counter-request.js': { static: 'counter-request.js', type: JS },

@@ -1,6 +1,7 @@
 /** Reads a QR code from a screenshot of an element, as a camera at the counter would (jsQR on the pixels). */
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
 import type { Locator } from 'playwright-core';
 
 export async function scanQrFrom(locator: Locator): Promise<string | null> {
@@ -26,4 +27,24 @@ export function selfiePng(width = 240, height = 320): Buffer {
     }
   }
   return PNG.sync.write(png);
+}
+
+/** One 640×480 I420 frame (Y4M) showing `text` as a QR code, for Chromium's fake camera (--use-file-for-fake-video-capture). */
+export function qrVideo(text: string): Buffer {
+  const width = 640;
+  const height = 480;
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const size = qr.modules.size;
+  const scale = Math.floor((height - 40) / (size + 8));
+  const left = Math.floor((width - size * scale) / 2);
+  const top = Math.floor((height - size * scale) / 2);
+  const y = Buffer.alloc(width * height, 235);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      if (!qr.modules.get(r, c)) continue;
+      for (let dy = 0; dy < scale; dy++) y.fill(16, (top + r * scale + dy) * width + left + c * scale, (top + r * scale + dy) * width + left + (c + 1) * scale);
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma, chroma]);
 }

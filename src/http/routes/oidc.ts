@@ -4,6 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { renderQrSvg } from '../../crypto/qr.js';
 import { randomSecret } from '../../crypto/secrets.js';
@@ -44,6 +45,11 @@ async function oauth(c: Context<AppEnv>, run: () => Promise<Response>): Promise<
     throw error;
   }
 }
+
+/** The status stream (Accept: text/event-stream): checked each second, a heartbeat every 15 s, at most a request's life. */
+export const STATUS_STREAM_CHECK_MS = 1000;
+const STATUS_STREAM_HEARTBEAT_ROUNDS = 15;
+const STATUS_STREAM_MAX_ROUNDS = 6 * 60;
 
 const statusSchema = z.object({
   status: z.enum(['pending', 'approved', 'denied', 'expired']),
@@ -118,15 +124,41 @@ export function oidcRoutes() {
   app.get(
     '/oidc/authorize/:id/status',
     describeRoute({
-      summary: 'The decision on an authorization request, for the browser that opened it (its cookie); 404 for anyone else',
+      summary: 'The decision on an authorization request, for the browser that opened it (its cookie); 404 for anyone else. With Accept: text/event-stream, server-sent `status` events until the decision or expiry',
       tags: ['oidc'],
       responses: { 200: { description: 'Status', schema: statusSchema } },
       errors: ['not_found'],
     }),
     pathParams(requestIdParam),
     async (c) => {
-      const status = await readAuthorizationStatus(c.get('deps'), { id: c.req.valid('param').id, browserSecret: getCookie(c, BROWSER_COOKIE, 'host') });
-      return c.json(status);
+      const deps = c.get('deps');
+      const input = { id: c.req.valid('param').id, browserSecret: getCookie(c, BROWSER_COOKIE, 'host') };
+      // A stranger (no or another cookie) gets the 404 problem before any stream opens.
+      const status = await readAuthorizationStatus(deps, input);
+      if (!(c.req.header('Accept') ?? '').includes('text/event-stream')) return c.json(status);
+      // streamSSE answers Cache-Control: no-cache; a buffering proxy (nginx) is told not to hold the events back.
+      c.header('X-Accel-Buffering', 'no');
+      return streamSSE(c, async (stream) => {
+        let aborted = false;
+        stream.onAbort(() => {
+          aborted = true;
+        });
+        let current = status;
+        await stream.writeSSE({ event: 'status', data: JSON.stringify(current) });
+        // The stream checks the request each second and closes on the decision or expiry (which the request's life
+        // bounds); a comment line now and then keeps proxies from closing an idle connection.
+        for (let round = 1; !aborted && current.status === 'pending' && round <= STATUS_STREAM_MAX_ROUNDS; round += 1) {
+          await stream.sleep(STATUS_STREAM_CHECK_MS);
+          if (aborted) break;
+          current = await readAuthorizationStatus(deps, input);
+          if (current.status !== 'pending') await stream.writeSSE({ event: 'status', data: JSON.stringify(current) });
+          else if (round % STATUS_STREAM_HEARTBEAT_ROUNDS === 0) await stream.write(': heartbeat\n\n');
+        }
+      }, async (error, stream) => {
+        // A failed check ends the stream; the page falls back to polling the JSON answer.
+        deps.logger.warn('authorization status stream failed', { error: error.message });
+        await stream.close();
+      });
     },
   );
 

@@ -2,6 +2,7 @@
 import { Field, Layout, PinField, Status } from '../layout.js';
 import type { Lang, Translate } from '../i18n/index.js';
 import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
+import { PindaiTab } from './resident-pindai.js';
 
 export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: string }) {
   const { t } = props;
@@ -12,7 +13,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.', 'holder.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.', 'holder.', 'pindai.', 'oidc.scope.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -212,6 +213,9 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <button type="button" data-tab="qr" aria-controls="tab-qr">
             {t('home.tab.qr')}
           </button>
+          <button type="button" data-tab="pindai" aria-controls="tab-pindai">
+            {t('home.tab.pindai')}
+          </button>
           <button type="button" data-tab="biodata" aria-controls="tab-biodata">
             {t('home.tab.biodata')}
           </button>
@@ -313,6 +317,8 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
             </button>
           </div>
         </section>
+
+        <PindaiTab t={t} />
 
         <section id="tab-biodata" class="tab card" aria-labelledby="biodata-heading" hidden>
           <h2 id="biodata-heading" tabindex={-1}>

@@ -1,5 +1,5 @@
-// /oidc/authorize: counts the QR down and follows the holder's decision (GET /oidc/authorize/{id}/status, bound to this
-// browser by the cookie the page set), then goes where the answer says: the service with a code, or with an error.
+// /oidc/authorize: counts the QR down and follows the holder's decision (GET /oidc/authorize/{id}/status as server-sent
+// events, else polled; bound to this browser by the cookie the page set), then goes where the answer says: the service with a code, or with an error.
 const root = document.getElementById('oidc-authorize');
 const messages = JSON.parse(document.getElementById('ikd-messages')?.textContent ?? '{}');
 const t = (key, vars = {}) => (messages[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
@@ -22,18 +22,37 @@ function tick() {
   if (seconds === 0) document.querySelector('.qr-frame')?.classList.add('expired');
 }
 
+function settle(body) {
+  if (finished || body.status === 'pending') return false;
+  finished = true;
+  show(body.status, body.redirectTo ? `oidc.${body.status}` : 'oidc.done');
+  if (body.redirectTo) window.location.assign(body.redirectTo);
+  return true;
+}
+
+/** Server-sent events where the browser has them; any trouble with the stream falls back to polling. */
+function follow() {
+  if (!id || typeof EventSource !== 'function') return poll();
+  const source = new EventSource(`/oidc/authorize/${encodeURIComponent(id)}/status`);
+  source.addEventListener('status', (event) => {
+    try {
+      if (settle(JSON.parse(event.data))) source.close();
+    } catch {
+      /* a malformed event: the next one, or polling, settles it */
+    }
+  });
+  source.onerror = () => {
+    source.close();
+    if (!finished) poll();
+  };
+}
+
 async function poll() {
   if (finished || !id) return;
   try {
     const res = await fetch(`/oidc/authorize/${encodeURIComponent(id)}/status`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
     if (res.ok) {
-      const body = await res.json();
-      if (body.status !== 'pending') {
-        finished = true;
-        show(body.status, body.redirectTo ? `oidc.${body.status}` : 'oidc.done');
-        if (body.redirectTo) window.location.assign(body.redirectTo);
-        return;
-      }
+      if (settle(await res.json())) return;
     }
   } catch {
     // offline for a moment: try again on the next round
@@ -44,5 +63,5 @@ async function poll() {
 if (root) {
   tick();
   setInterval(tick, 1000);
-  poll();
+  follow();
 }

@@ -29,9 +29,10 @@ import { openDocumentsTab, wireDocuments } from './app-documents.js';
 import { openDataBalikanTab, wireDataBalikan } from './app-data-balikan.js';
 import { offerUnlockFor, openHolderTab, wireHolder } from './app-holder.js';
 import { wirePinReset } from './app-pin-reset.js';
+import { openPindaiTab, rememberPindaiFragment, takePendingPindai, wirePindai } from './app-pindai.js';
 
 const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home', 'view-pin-reset'];
-const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'databalikan', 'history', 'privacy', 'settings'];
+const TABS = ['ktp', 'qr', 'pindai', 'biodata', 'family', 'documents', 'databalikan', 'history', 'privacy', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -455,6 +456,7 @@ async function showHome() {
   if (me.ok) setReaderZone(me.data?.timeZone);
   if (me.ok && me.data?.name) $('home-greeting').textContent = t('home.greeting', { name: me.data.name });
   await ktp;
+  await takePendingPindai(openTab);
 }
 
 async function openTab(name, { focus = true } = {}) {
@@ -470,6 +472,7 @@ async function openTab(name, { focus = true } = {}) {
   await openDocumentsTab(name, authed);
   await openDataBalikanTab(name, authed);
   await openHolderTab(name);
+  await openPindaiTab(name);
   if (name === 'qr' && !$('qr-form').hidden) $('qr-pin').focus();
 }
 
@@ -802,6 +805,12 @@ async function start() {
   $('qr-form').addEventListener('submit', submitQr);
   wireDocuments(authed);
   wireDataBalikan(authed);
+  wirePindai(authed);
+  // A Pindai link (/app#pindai=auth.<id>) is kept through the login; one opened while logged in goes straight there.
+  rememberPindaiFragment();
+  window.addEventListener('hashchange', () => {
+    if (rememberPindaiFragment() && readSession() && !$('view-home').hidden) takePendingPindai(openTab);
+  });
   wireHolder({
     authed,
     token: () => readSession()?.accessToken ?? null,
