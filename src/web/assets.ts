@@ -28,6 +28,8 @@ const SOURCES: Record<string, Source> = {
   'app-data-balikan.js': { static: 'app-data-balikan.js', type: JS },
   'app-pin-reset.js': { static: 'app-pin-reset.js', type: JS },
   'app-holder.js': { static: 'app-holder.js', type: JS },
+  'app-services.js': { static: 'app-services.js', type: JS },
+  'operator-services.js': { static: 'operator-services.js', type: JS },
   'operator.js': { static: 'operator.js', type: JS },
   'counter.js': { static: 'counter.js', type: JS },
   'activate.js': { static: 'activate.js', type: JS },

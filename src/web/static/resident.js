@@ -29,9 +29,10 @@ import { openDocumentsTab, wireDocuments } from './app-documents.js';
 import { openDataBalikanTab, wireDataBalikan } from './app-data-balikan.js';
 import { offerUnlockFor, openHolderTab, wireHolder } from './app-holder.js';
 import { wirePinReset } from './app-pin-reset.js';
+import { openServicesTab, wireServices } from './app-services.js';
 
 const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home', 'view-pin-reset'];
-const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'databalikan', 'history', 'privacy', 'settings'];
+const TABS = ['ktp', 'qr', 'biodata', 'family', 'documents', 'services', 'tracking', 'databalikan', 'history', 'privacy', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -469,6 +470,7 @@ async function openTab(name, { focus = true } = {}) {
   if (name === 'history') await loadHistory(true);
   await openDocumentsTab(name, authed);
   await openDataBalikanTab(name, authed);
+  await openServicesTab(name, authed);
   await openHolderTab(name);
   if (name === 'qr' && !$('qr-form').hidden) $('qr-pin').focus();
 }
@@ -802,6 +804,7 @@ async function start() {
   $('qr-form').addEventListener('submit', submitQr);
   wireDocuments(authed);
   wireDataBalikan(authed);
+  wireServices(authed, () => readSession()?.accessToken ?? null);
   wireHolder({
     authed,
     token: () => readSession()?.accessToken ?? null,
