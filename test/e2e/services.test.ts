@@ -5,7 +5,7 @@
  * rates it. A courier on a phone marks a delivery request delivered, seeing only the courier's buttons.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,11 +141,10 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
     expect(await page.isVisible('#svc-rating-form')).toBe(false);
     await screenshot(page, 'services-tracking');
     expect(resident.problems).toEqual([]);
-    writeFileSync(join(dir, 'done'), '');
   });
 
   it('a courier on a phone sees only the delivery steps and marks a request delivered', async () => {
-    const holder = await createActiveResident(app.ctx, { login: false });
+    const holder = await createActiveResident(app.ctx);
     const created = await submitRequest(app.ctx, holder, REQUESTS.ktp_el_reprint);
     const officer = await createOperatorSession(app.ctx, 'operator');
     await walk(app.ctx, officer.token, created.id, [{ to: 'in_review' }, { to: 'processing' }, { to: 'completed' }]);

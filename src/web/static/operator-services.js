@@ -115,7 +115,7 @@ async function openRequest(id) {
   current = result.data;
   $('op-svc-request').hidden = false;
   $('op-svc-request-heading').textContent = `${current.number} · ${current.type}`;
-  $('op-svc-request-status').textContent = statusLabel(current.status) + (current.overdue ? ` · ${t('svc.op.overdue')}` : '');
+  showStatus(current);
   const resident = current.resident ?? {};
   fillDataList(
     $('op-svc-registry'),
@@ -128,6 +128,10 @@ async function openRequest(id) {
   showActions(current);
   await showAttachments(current);
   $('op-svc-request-heading').focus();
+}
+
+function showStatus(request) {
+  $('op-svc-request-status').textContent = statusLabel(request.status) + (request.overdue ? ` · ${t('svc.op.overdue')}` : '');
 }
 
 function showActions(request) {
@@ -182,7 +186,10 @@ async function takeStep(to) {
     const result = await authedCall('POST', `/v1/operator/service-requests/${encodeURIComponent(current.id)}/transition`, body);
     if (result.ended) return;
     if (!result.ok) return say('op-svc-status', problemMessage(result.problem, result.headers), 'error');
-    await openRequest(current.id);
+    // Updated here, not re-read: a courier no longer sees a request once it is delivered.
+    current = { ...current, status: result.data.status };
+    showStatus(current);
+    showActions(current);
     await loadQueue();
     say('op-svc-status', t('svc.op.moved', { status: statusLabel(result.data.status) }), 'success');
   });
