@@ -105,6 +105,7 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
     expect(await op.textContent('#op-svc-registry')).toContain('MUHAMMAD ARIF');
     expect(await op.textContent('#op-svc-details')).toContain('PANGKAJENE');
     expect(await stepButtons(op)).toEqual(['in_review']);
+    expect(await op.isVisible('#op-lookup-form')).toBe(true); // an operator keeps the registration desk
     await takeStep(op, 'in_review');
     expect(await stepButtons(op)).toEqual(['processing', 'needs_correction', 'rejected']);
     await screenshot(op, 'services-operator-review');
@@ -153,6 +154,9 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
     const watched = await operatorConsole(courier, PHONE);
     const page = watched.page;
     await page.waitForSelector(`#op-svc-queue [data-request-id="${created.id}"]`);
+    // Registrations and account locks are not a courier's (their routes answer 403): not on the courier's console.
+    expect(await page.isVisible('#op-lookup-form')).toBe(false);
+    expect(await page.isVisible('#op-suspend-form')).toBe(false);
     await page.click(`#op-svc-queue [data-request-id="${created.id}"]`);
     await page.waitForSelector('#op-svc-request:visible');
     expect(await page.textContent('#op-svc-details')).toContain('SULTAN HASANUDDIN');

@@ -203,6 +203,11 @@ export function wireOperatorServices(authed, token) {
 
 export function openOperatorServices(operator) {
   me = operator;
+  // A courier's console is the delivery queue: registrations and account locks are the office's (they would 403).
+  const courier = operator?.role === 'courier';
+  for (const card of document.querySelectorAll('#view-op-console > .card:not(#op-services):not(#op-case)')) card.hidden = courier;
+  const services = $('op-services');
+  if (courier) document.querySelector('#view-op-console > .console-bar')?.after(services);
   $('op-svc-request').hidden = true;
   return loadQueue();
 }
