@@ -180,4 +180,39 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
     expect(body.status).toBe('delivered');
     expect(body.delivery?.receivedBy).toBe('SITI AMINAH (istri)');
   });
+
+  it('the resident sends what the office asked to correct, then cancels the request', async () => {
+    const holder = await createActiveResident(app.ctx);
+    const created = await submitRequest(app.ctx, holder, REQUESTS.data_sync);
+    const officer = await createOperatorSession(app.ctx, 'operator');
+    await walk(app.ctx, officer.token, created.id, [{ to: 'in_review' }, { to: 'needs_correction', corrections: ['kk'], note: 'Foto KK buram' }]);
+
+    const watched = await residentApp(holder);
+    const page = watched.page;
+    const photo = await page.screenshot({ clip: { x: 0, y: 0, width: 120, height: 80 } });
+    await page.click('.tabs [data-tab=tracking]');
+    await page.click(`#svc-track-list [data-request-id="${created.id}"]`);
+    await page.waitForSelector('#svc-corrections-form');
+    expect(await page.textContent('#svc-corrections-form')).toContain('Yang perlu diperbaiki: Kartu Keluarga (asli)');
+    expect(await page.textContent('#svc-corrections-form')).toContain('Foto KK buram');
+    await page.setInputFiles('#svc-fix-kk', { name: 'kk-baru.png', mimeType: 'image/png', buffer: photo });
+    await page.click('#svc-corrections-form button[type=submit]');
+    await expect.poll(() => page.textContent('#svc-track-status')).toContain('Perbaikan terkirim');
+    expect(await page.textContent('#svc-request-status')).toBe('Diajukan');
+    const steps = await page.locator('#svc-timeline li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.status));
+    expect(steps).toEqual(['submitted', 'in_review', 'needs_correction', 'submitted']);
+
+    await page.click('#svc-cancel');
+    await expect.poll(() => page.textContent('#svc-track-status')).toContain('Permohonan dibatalkan');
+    expect(await page.textContent('#svc-request-status')).toBe('Dibatalkan');
+    expect(await page.isVisible('#svc-cancel')).toBe(false);
+    await screenshot(page, 'services-corrected-cancelled');
+    expect(watched.problems).toEqual([]);
+
+    const res = await app.ctx.app.request(`/v1/operator/service-requests/${created.id}`, { headers: { Authorization: `Bearer ${officer.token}` } });
+    const body = (await res.json()) as { status: string; attachments: Array<{ kind: string; filename: string }> };
+    expect(res.status).toBe(200);
+    expect(body.status).toBe('cancelled');
+    expect(body.attachments.some((a) => a.kind === 'kk' && a.filename === 'kk-baru.png')).toBe(true);
+  });
 });
