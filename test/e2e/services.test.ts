@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createOperatorSession, createTestOperator, currentOtp, type TestOperator } from '../helpers/operator.js';
-import { createActiveResident, type ActiveResident } from '../helpers/resident.js';
+import { createActiveResident, loginAs, type ActiveResident } from '../helpers/resident.js';
 import { REQUESTS, submitRequest, walk } from '../helpers/services.js';
 import { browserSuiteTitle, chromiumAvailable, detectChromium, installDevice, launchChromium, newPage, PHONE, screenshot, startApp, type RunningApp, type WatchedPage } from './harness.js';
 
@@ -61,7 +61,8 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
 
   async function takeStep(page: Page, to: string): Promise<void> {
     await page.click(`#op-svc-buttons [data-to=${to}]`);
-    await expect.poll(() => page.textContent('#op-svc-status')).toContain('Status sekarang');
+    await page.waitForSelector(`#op-svc-request-status[data-status=${to}]`);
+    expect(await page.textContent('#op-svc-status')).toContain('Status sekarang');
   }
 
   it('resident sends a request with a photo; the operator completes it with the buttons; the resident downloads the PDF and rates it', async () => {
@@ -147,10 +148,11 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
   it('a courier on a phone sees only the delivery steps and marks a request delivered', async () => {
     const holder = await createActiveResident(app.ctx);
     const created = await submitRequest(app.ctx, holder, REQUESTS.ktp_el_reprint);
-    const officer = await createOperatorSession(app.ctx, 'operator');
+    const officeCode = holder.nik.slice(0, 4); // the request goes to the holder's regency office
+    const officer = await createOperatorSession(app.ctx, 'operator', { officeCode });
     await walk(app.ctx, officer.token, created.id, [{ to: 'in_review' }, { to: 'processing' }, { to: 'completed' }]);
 
-    const courier = await createTestOperator(app.ctx, 'courier', { name: 'Andi Kurir' });
+    const courier = await createTestOperator(app.ctx, 'courier', { name: 'Andi Kurir', officeCode });
     const watched = await operatorConsole(courier, PHONE);
     const page = watched.page;
     await page.waitForSelector(`#op-svc-queue [data-request-id="${created.id}"]`);
@@ -184,7 +186,7 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
   it('the resident sends what the office asked to correct, then cancels the request', async () => {
     const holder = await createActiveResident(app.ctx);
     const created = await submitRequest(app.ctx, holder, REQUESTS.data_sync);
-    const officer = await createOperatorSession(app.ctx, 'operator');
+    const officer = await createOperatorSession(app.ctx, 'operator', { officeCode: holder.nik.slice(0, 4) });
     await walk(app.ctx, officer.token, created.id, [{ to: 'in_review' }, { to: 'needs_correction', corrections: ['kk'], note: 'Foto KK buram' }]);
 
     const watched = await residentApp(holder);
@@ -214,5 +216,35 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
     expect(res.status).toBe(200);
     expect(body.status).toBe('cancelled');
     expect(body.attachments.some((a) => a.kind === 'kk' && a.filename === 'kk-baru.png')).toBe(true);
+  });
+
+  // Last in the file: it moves the shared test clock a day and more forward.
+  it('the operator queue is oldest first and flags a request past its SLA', async () => {
+    const holder = await createActiveResident(app.ctx);
+    const first = await submitRequest(app.ctx, holder, REQUESTS.data_sync);
+    app.ctx.clock.advance(60 * 1000);
+    const second = await submitRequest(app.ctx, holder, REQUESTS.family_card_update);
+    app.ctx.clock.advance(30 * 24 * 60 * 60 * 1000);
+    const again = { ...holder, accessToken: await loginAs(app.ctx, holder) }; // a month on: a new session
+    const fresh = await submitRequest(app.ctx, again, REQUESTS.data_sync);
+
+    const operator = await createTestOperator(app.ctx, 'operator', { officeCode: holder.nik.slice(0, 4) });
+    const { page, problems } = await operatorConsole(operator);
+    await page.waitForSelector(`#op-svc-queue [data-request-id="${fresh.id}"]`);
+    const queue = await page.locator('#op-svc-queue [data-request-id]').evaluateAll((buttons) =>
+      buttons.map((b) => ({ id: (b as HTMLElement).dataset.requestId, overdue: (b as HTMLElement).dataset.overdue, text: b.textContent ?? '' })),
+    );
+    const ids = queue.map((q) => q.id);
+    expect(ids).toEqual(expect.arrayContaining([first.id, second.id, fresh.id]));
+    expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
+    expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(fresh.id));
+    const flagged = queue.find((q) => q.id === first.id);
+    expect(flagged?.overdue).toBe('true');
+    expect(flagged?.text).toContain('Lewat SLA');
+    expect(queue.find((q) => q.id === fresh.id)?.overdue).toBe('false');
+    await page.click(`#op-svc-queue [data-request-id="${first.id}"]`);
+    await expect.poll(() => page.textContent('#op-svc-request-status')).toBe('Diajukan · Lewat SLA');
+    await screenshot(page, 'services-operator-queue');
+    expect(problems).toEqual([]);
   });
 });

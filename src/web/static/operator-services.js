@@ -131,6 +131,7 @@ async function openRequest(id) {
 }
 
 function showStatus(request) {
+  $('op-svc-request-status').dataset.status = request.status;
   $('op-svc-request-status').textContent = statusLabel(request.status) + (request.overdue ? ` · ${t('svc.op.overdue')}` : '');
 }
 
@@ -188,10 +189,10 @@ async function takeStep(to) {
     if (!result.ok) return say('op-svc-status', problemMessage(result.problem, result.headers), 'error');
     // Updated here, not re-read: a courier no longer sees a request once it is delivered.
     current = { ...current, status: result.data.status };
+    say('op-svc-status', t('svc.op.moved', { status: statusLabel(result.data.status) }), 'success');
     showStatus(current);
     showActions(current);
     await loadQueue();
-    say('op-svc-status', t('svc.op.moved', { status: statusLabel(result.data.status) }), 'success');
   });
 }
 
