@@ -104,7 +104,7 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
     // The image really decoded (a blob from the attachment route, not a broken image).
     await expect.poll(() => op.locator('#op-svc-attachments img').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(200);
     expect(await op.textContent('#op-svc-registry')).toContain('MUHAMMAD ARIF');
-    expect(await op.textContent('#op-svc-details')).toContain('PANGKAJENE');
+    expect(await op.textContent('#op-svc-details')).toContain('element: birthPlace, correctValue: PANGKAJENE');
     expect(await stepButtons(op)).toEqual(['in_review']);
     expect(await op.isVisible('#op-lookup-form')).toBe(true); // an operator keeps the registration desk
     await takeStep(op, 'in_review');

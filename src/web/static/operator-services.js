@@ -74,7 +74,8 @@ async function loadQueue() {
 function textOf(value) {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object' && !Array.isArray(value) && 'street' in value) return formatAddress(value);
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return value.map(textOf).join('; ');
+  if (typeof value === 'object') return Object.entries(value).map(([key, v]) => `${key}: ${textOf(v)}`).join(', ');
   return String(value);
 }
 
