@@ -29,6 +29,8 @@ const SOURCES: Record<string, Source> = {
   'app-pin-reset.js': { static: 'app-pin-reset.js', type: JS },
   'app-holder.js': { static: 'app-holder.js', type: JS },
   'app-pindai.js': { static: 'app-pindai.js', type: JS },
+  'app-services.js': { static: 'app-services.js', type: JS },
+  'operator-services.js': { static: 'operator-services.js', type: JS },
   'operator.js': { static: 'operator.js', type: JS },
   'counter.js': { static: 'counter.js', type: JS },
   'counter-request.js': { static: 'counter-request.js', type: JS },

@@ -1,6 +1,7 @@
 /** /operator: the Dukcapil console — TOTP login, scan/paste a registration QR, compare faces, decide, suspend. */
 import { Field, Layout, Scanner, Status } from '../layout.js';
 import type { Lang, Translate } from '../i18n/index.js';
+import { OperatorServices } from './operator-services.js';
 
 export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: string }) {
   const { t } = props;
@@ -13,7 +14,7 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
       switchHref={props.switchHref}
       wide
       script="operator.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'op.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'op.', 'svc.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -201,6 +202,7 @@ export function OperatorPage(props: { lang: Lang; t: Translate; switchHref: stri
             <Status id="op-suspend-status" />
           </form>
         </section>
+        <OperatorServices t={t} />
       </section>
     </Layout>
   );

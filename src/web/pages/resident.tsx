@@ -3,6 +3,7 @@ import { Field, Layout, PinField, Status } from '../layout.js';
 import type { Lang, Translate } from '../i18n/index.js';
 import { KTP_ELEMENTS } from '../../crypto/token-codec.js';
 import { PindaiTab } from './resident-pindai.js';
+import { ServicesTabButtons, ServicesTabs } from './resident-services.js';
 
 export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: string }) {
   const { t } = props;
@@ -13,7 +14,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
       title={t('app.title')}
       switchHref={props.switchHref}
       script="resident.js"
-      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.', 'holder.', 'pindai.', 'oidc.scope.']}
+      clientMessages={['common.', 'err.', 'field.', 'el.', 'reg.', 'regqr.', 'login.', 'home.', 'ktp.', 'qr.', 'history.', 'docs.', 'doc.', 'balikan.', 'counter.', 'pin.', 'delete.', 'logout.', 'reset.', 'holder.', 'pindai.', 'oidc.scope.', 'svc.']}
     >
       <noscript>
         <p class="notice error">{t('site.noscript')}</p>
@@ -225,6 +226,7 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           <button type="button" data-tab="documents" aria-controls="tab-documents">
             {t('home.tab.documents')}
           </button>
+          <ServicesTabButtons t={t} />
           <button type="button" data-tab="databalikan" aria-controls="tab-databalikan">
             {t('home.tab.dataBalikan')}
           </button>
@@ -373,6 +375,8 @@ export function ResidentPage(props: { lang: Lang; t: Translate; switchHref: stri
           </div>
           <Status id="documents-status" />
         </section>
+
+        <ServicesTabs t={t} />
 
         <section id="tab-databalikan" class="tab card" aria-labelledby="databalikan-heading" hidden>
           <div class="home-head">

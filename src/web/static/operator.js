@@ -23,6 +23,7 @@ import {
   t,
 } from './common.js';
 import { wireScanner } from './scanner.js';
+import { openOperatorServices, wireOperatorServices } from './operator-services.js';
 
 const VIEWS = ['view-op-login', 'view-op-console'];
 const SESSION_KEY = 'ikd.operator.session';
@@ -65,6 +66,7 @@ function showConsole(operator) {
   // The monitoring dashboard is for supervisors and admins (the server checks the role again).
   $('op-stats-link').hidden = !['supervisor', 'admin'].includes(operator.role);
   showView(VIEWS, 'view-op-console');
+  openOperatorServices(operator);
 }
 
 async function submitLogin(event) {
@@ -391,6 +393,7 @@ async function start() {
   $('op-next').addEventListener('click', nextApplicant);
   $('op-suspend-form').addEventListener('submit', submitSuspend);
   $('op-logout').addEventListener('click', logout);
+  wireOperatorServices(authed, () => readSession()?.token ?? null);
   wireScanner($('op-scanner'), (text) => {
     $('op-qr').value = text;
     submitLookup();

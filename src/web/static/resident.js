@@ -30,9 +30,10 @@ import { openDataBalikanTab, wireDataBalikan } from './app-data-balikan.js';
 import { offerUnlockFor, openHolderTab, wireHolder } from './app-holder.js';
 import { wirePinReset } from './app-pin-reset.js';
 import { openPindaiTab, rememberPindaiFragment, takePendingPindai, wirePindai } from './app-pindai.js';
+import { openServicesTab, wireServices } from './app-services.js';
 
 const VIEWS = ['view-loading', 'view-register', 'view-regqr', 'view-login', 'view-home', 'view-pin-reset'];
-const TABS = ['ktp', 'qr', 'pindai', 'biodata', 'family', 'documents', 'databalikan', 'history', 'privacy', 'settings'];
+const TABS = ['ktp', 'qr', 'pindai', 'biodata', 'family', 'documents', 'services', 'tracking', 'databalikan', 'history', 'privacy', 'settings'];
 const SESSION_KEY = 'ikd.resident.session';
 const SELFIE_MAX_BYTES = 300 * 1024;
 const $ = (id) => document.getElementById(id);
@@ -471,6 +472,7 @@ async function openTab(name, { focus = true } = {}) {
   if (name === 'history') await loadHistory(true);
   await openDocumentsTab(name, authed);
   await openDataBalikanTab(name, authed);
+  await openServicesTab(name, authed);
   await openHolderTab(name);
   await openPindaiTab(name);
   if (name === 'qr' && !$('qr-form').hidden) $('qr-pin').focus();
@@ -811,6 +813,7 @@ async function start() {
   window.addEventListener('hashchange', () => {
     if (rememberPindaiFragment() && readSession() && !$('view-home').hidden) takePendingPindai(openTab);
   });
+  wireServices(authed, () => readSession()?.accessToken ?? null);
   wireHolder({
     authed,
     token: () => readSession()?.accessToken ?? null,
