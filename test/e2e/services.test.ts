@@ -77,6 +77,10 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('Pelayanan in /app and /
     await page.selectOption('#svc-type', 'data_sync');
     await page.waitForSelector('#svc-form:visible');
     // Sending without the required photos: requirements_missing in words, naming what is missing.
+    // The form speaks Indonesian: labels from the field names, not the names themselves.
+    const labels = await page.$$eval('#svc-form label', (ls) => ls.map((l) => l.textContent ?? ''));
+    expect(labels).toEqual(expect.arrayContaining(['Data yang dibetulkan', 'Data yang benar']));
+    expect(labels.some((l) => /correctValue|registryValue/.test(l))).toBe(false);
     await page.fill('[name="items[0].element"]', 'birthPlace');
     await page.fill('[name="items[0].correctValue"]', 'PANGKAJENE');
     await page.click('#svc-form button[type=submit]');

@@ -47,7 +47,8 @@ let fieldCounter = 0;
 /** Controls for one JSON-Schema property; `path` is its place in `details` (dots, [0] for a list's first item). */
 function schemaControl(name, schema, path, required, root) {
   const id = `svc-f-${++fieldCounter}`;
-  const title = schema.title || schema.description || name;
+  const label = t(`svc.field.${name}`);
+  const title = label !== `svc.field.${name}` ? label : schema.title || schema.description || name;
   if (schema.type === 'object' && schema.properties) {
     const box = el('fieldset', { className: 'svc-group' }, el('legend', { textContent: title }));
     const req = new Set(schema.required ?? []);
@@ -64,7 +65,10 @@ function schemaControl(name, schema, path, required, root) {
   if (Array.isArray(schema.enum)) {
     input = el('select', { id });
     if (!required) input.append(el('option', { value: '', textContent: '—' }));
-    for (const option of schema.enum) input.append(el('option', { value: String(option), textContent: String(option) }));
+    for (const option of schema.enum) {
+      const word = t(`svc.enum.${option}`);
+      input.append(el('option', { value: String(option), textContent: word !== `svc.enum.${option}` ? word : String(option) }));
+    }
   } else if (schema.type === 'array') {
     input = el('textarea', { id, rows: 3 });
     wrap.append(el('p', { className: 'hint', textContent: t('svc.listItem') }));
