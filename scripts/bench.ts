@@ -478,12 +478,13 @@ async function main() {
     }
     const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name.startsWith('redeem_')).map((r) => r.ok)) };
 
-    // Integrity: every verified access-log row belongs to exactly one used token, and no token was redeemed twice.
+    // Integrity: every verified access-log row of a QR belongs to exactly one used token, and no token was redeemed
+    // twice. (Collected Pindai requests are verified rows without a token: counted with their requests below.)
     const [integrity] = await queryRows<{ doubles: number; verified: number; used: number; tokens_with_log: number }>(
       deps.db,
       sql`select
-            (select count(*)::int from (select token_id from access_log where outcome = 'verified' group by token_id having count(*) > 1) d) as doubles,
-            (select count(*)::int from access_log where outcome = 'verified') as verified,
+            (select count(*)::int from (select token_id from access_log where outcome = 'verified' and token_id is not null group by token_id having count(*) > 1) d) as doubles,
+            (select count(*)::int from access_log where outcome = 'verified' and token_id is not null) as verified,
             (select count(*)::int from ktp_tokens where used_at is not null) as used,
             (select count(distinct token_id)::int from access_log where outcome = 'verified') as tokens_with_log`,
     );
