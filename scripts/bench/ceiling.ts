@@ -2,20 +2,17 @@
  * The bench's ceilings: bare handlers, outside the app (no middleware, no router, no validation, no logging), that do
  * only the primitives of a hot path, so `npm run bench` can compare each real route with what its work costs at least.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
 import type { KeyRing } from '../../src/crypto/keyring.js';
 import { renderQrSvg } from '../../src/crypto/qr.js';
-import { sha256Hex } from '../../src/crypto/secrets.js';
+import { newId, randomSecret, sha256Hex } from '../../src/crypto/secrets.js';
 import { decodeKtpToken, encodeKtpToken, KTP_ELEMENTS } from '../../src/crypto/token-codec.js';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { Placeholder } from 'drizzle-orm';
+import { Placeholder, type SQL } from 'drizzle-orm';
 import { EXPIRY_TOLERANCE_MS, noticeIds, redeemStatement } from '../../src/domain/credential/redemption.js';
 import { ACCESS_TOKEN_TTL_S, codeHolderStatement, consumeCodeStatement, signIdToken } from '../../src/domain/oidc/tokens.js';
 import { collectStatement } from '../../src/domain/verification-requests/requests.js';
-import { createHash } from 'node:crypto';
-import { newId, randomSecret } from '../../src/crypto/secrets.js';
-import type { SQL } from 'drizzle-orm';
 
 /**
  * The redemption statement of src/domain/credential/redemption.ts, rendered from the same builder (so the two never
@@ -60,7 +57,8 @@ const json = (status: number, body: unknown) =>
 /**
  * POST /redeem: base45 decode, AES-GCM open, Ed25519 verify (native), the one statement. POST /redeem-document: the
  * same, then the KK in one registry read. POST /issue: seal, sign, SVG. POST /issue-document: the KK read, then seal,
- * sign, SVG.
+ * sign, SVG. POST /oidc-token: the token endpoint's statements and its ES256 ID token. GET /collect/{id}: the
+ * counter's collect statement.
  */
 export function ceilingFetch(keys: KeyRing, client: postgres.Sql) {
   return async function ceiling(request: Request): Promise<Response> {
