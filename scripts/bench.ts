@@ -5,7 +5,8 @@
  *   npm run bench -- [--duration 10] [--rounds 3] [--warmup 2] [--connections 32] [--accounts 2000] [--out bench-results.json]
  *                    [--pool <server's DATABASE_POOL_SIZE; default one per core of the machine, at least 2>]
  *                    [--only redeem_ceiling,verify,verify_kyc,verify_photo,issue_ceiling,issue_no_pin,redeem_document_ceiling,verify_document,
- *                           issue_document_ceiling,issue_document_no_pin,issue,login]
+ *                           issue_document_ceiling,issue_document_no_pin,issue,login,
+ *                           oidc_token_ceiling,oidc_token,verify_request_ceiling,verify_request]
  *                    [--statements]   (PostgreSQL's top statements afterwards, pg_stat_statements; local server only)
  *
  * DATABASE_URL: a fresh database in that server (dropped afterwards); otherwise a throwaway local PostgreSQL.
@@ -19,6 +20,9 @@ import { KTP_ELEMENTS, type KtpElement } from '../src/crypto/token-codec.js';
 import { queryRows } from '../src/db/types.js';
 import {
   BENCH_PIN,
+  BENCH_REDIRECT_URI,
+  mintApprovedCodes,
+  mintApprovedRequests,
   mintKtpTokens,
   mintLoginChallenges,
   seedAccounts,
@@ -29,6 +33,7 @@ import {
 } from './bench/seed.js';
 import { createProgress } from './progress.js';
 import { fillNational } from './bench/national.js';
+import { createOidcClient } from '../src/domain/oidc/clients.js';
 import { benchDatabase, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
 
 const args = flags(process.argv.slice(2));
@@ -66,6 +71,8 @@ const COUNTERS = {
   photo: { name: 'RS Bench (with photo)', elements: ['nik', 'name', 'photo'] },
   /** A school office that receives the KK (Data Keluarga): a document QR shows NIK and name with the card. */
   document: { name: 'Disdik Bench (KK)', elements: ['nik', 'name'] },
+  /** A counter collecting approved Pindai requests (GET /v1/verification-requests/{id}): the NIK only. */
+  pindai: { name: 'Samsat Bench (Pindai)', elements: ['nik'] },
 } as const satisfies Record<string, { name: string; elements: readonly KtpElement[] }>;
 
 interface Measurement {
@@ -95,14 +102,18 @@ interface Measurement {
 interface Load {
   port: number;
   path: string;
+  /** POST unless told (GET: no body; the path comes with each request). */
+  method?: 'GET' | 'POST';
+  /** The body's type for POST (JSON unless told). */
+  contentType?: string;
   headers?: Record<string, string>;
-  /** The next request's body and extra headers; `null` when its pool ran dry. */
-  next: () => { body: string; headers?: Record<string, string> } | null;
+  /** The next request's body, extra headers and (GET) path; `null` when its pool ran dry. */
+  next: () => { body?: string; path?: string; headers?: Record<string, string> } | null;
 }
 
 async function drive(load: Load, seconds: number): Promise<autocannon.Result & { exhausted: boolean }> {
   let exhausted = false;
-  let last: { body: string; headers?: Record<string, string> } | null = null;
+  let last: ReturnType<Load['next']> = null;
   const result = await autocannon({
     url: `http://127.0.0.1:${load.port}`,
     connections: CONNECTIONS,
@@ -110,15 +121,15 @@ async function drive(load: Load, seconds: number): Promise<autocannon.Result & {
     timeout: 30,
     requests: [
       {
-        method: 'POST',
+        method: load.method ?? 'POST',
         path: load.path,
-        headers: { 'content-type': 'application/json', ...load.headers },
+        headers: load.method === 'GET' ? { ...load.headers } : { 'content-type': load.contentType ?? 'application/json', ...load.headers },
         setupRequest: (request) => {
           const next = load.next() ?? last;
           if (!next) throw new Error('empty request pool');
           if (next === last) exhausted = true;
           last = next;
-          return { ...request, body: next.body, headers: { ...request.headers, ...next.headers } };
+          return { ...request, ...(next.body !== undefined ? { body: next.body } : {}), ...(next.path ? { path: next.path } : {}), headers: { ...request.headers, ...next.headers } };
         },
       },
     ],
@@ -303,6 +314,9 @@ async function main() {
       photo: (await seedVerifier(deps, COUNTERS.photo.name, COUNTERS.photo.elements)).apiKey,
       document: (await seedVerifier(deps, COUNTERS.document.name, COUNTERS.document.elements, ['ktp', 'family_card'])).apiKey,
     };
+    // Masuk dengan IKD: a relying party authenticating with client_secret_basic; Pindai: a counter that sees the NIK.
+    const rp = await createOidcClient(deps, { name: 'RP Bench (OIDC)', redirectUris: [BENCH_REDIRECT_URI], allowedScopes: ['openid'], actor: { actorType: 'system', actorId: 'bench' } });
+    const pindai = await seedVerifier(deps, COUNTERS.pindai.name, COUNTERS.pindai.elements);
     await deps.db.execute(sql`vacuum analyze`);
     console.error(`seeded ${accounts.length} accounts in ${Math.round(performance.now() - t0)} ms`);
 
@@ -322,6 +336,36 @@ async function main() {
       const r = redemptionLoad(deps, accounts, port, path, apiKey, document);
       return { name, label, load: r.load, prepare: r.prepare, warm: r.warmPool };
     };
+    // Slices whose requests are spent once: a pool for the warm-up, refilled before each slice (twice the warm rate).
+    const oncePath = <T>(name: string, label: string, load: Omit<Load, 'next'>, mint: (count: number) => Promise<T[]>, toRequest: (item: T) => ReturnType<Load['next']>) => {
+      const items = pool<ReturnType<Load['next']>>([]);
+      const fill = async (count: number) => items.refill((await mint(count)).map(toRequest));
+      return {
+        name,
+        label,
+        load: { ...load, next: items.next } satisfies Load,
+        warm: () => fill(Math.max(2000, CONNECTIONS * 50 * WARMUP + 4000)),
+        prepare: (warmRate: number) => fill(Math.ceil(Math.max(warmRate * 2, 1000) * DURATION) + 5000),
+      };
+    };
+    const rpBasic = `Basic ${Buffer.from(`${encodeURIComponent(rp.clientId)}:${encodeURIComponent(rp.clientSecret!)}`).toString('base64')}`;
+    const longEnough = Math.max(60_000, (DURATION + 60) * 1000);
+    const tokenPath = (name: string, label: string, port: number, path: string) =>
+      oncePath(
+        name,
+        label,
+        { port, path, contentType: 'application/x-www-form-urlencoded', headers: { authorization: rpBasic } },
+        (count) => mintApprovedCodes(deps.db, accounts, rp.clientId, count, { now: new Date(), codeTtlMs: longEnough }),
+        (c) => ({ body: new URLSearchParams({ grant_type: 'authorization_code', code: c.code, redirect_uri: BENCH_REDIRECT_URI, code_verifier: c.codeVerifier }).toString() }),
+      );
+    const collectPath = (name: string, label: string, port: number, pathOf: (id: string) => string) =>
+      oncePath(
+        name,
+        label,
+        { port, path: pathOf('none'), method: 'GET', headers: { authorization: `Bearer ${pindai.apiKey}` } },
+        (count) => mintApprovedRequests(deps.db, accounts, pindai.id, count, { now: new Date(), ttlMs: Math.max(5 * 60_000, longEnough), elements: COUNTERS.pindai.elements }),
+        (id) => ({ path: pathOf(id) }),
+      );
     const run = async (paths: (Path & { warm?: () => Promise<void> })[], rounds: number) => {
       const chosen = paths.filter((p) => want(p.name));
       if (chosen.length === 0) return;
@@ -367,6 +411,23 @@ async function main() {
           load: issuanceLoad(accounts, s.ports.noPin, '/v1/me/documents/family_card/qr'),
           prepare: async () => void (await resetRateLimits()),
         },
+      ],
+      ROUNDS,
+    );
+    // Masuk dengan IKD: POST /oidc/token (authorization_code + PKCE, client_secret_basic) against its ceiling, the
+    // same statements and the ES256 ID token without the framework. Every code is approved beforehand and used once.
+    await run(
+      [
+        tokenPath('oidc_token_ceiling', '(g0) bare token ceiling: code+holder+token, ES256', s.ports.ceiling, '/oidc-token'),
+        tokenPath('oidc_token', '(g) POST /oidc/token (code + PKCE, Basic)', s.ports.app, '/oidc/token'),
+      ],
+      ROUNDS,
+    );
+    // Pindai: the counter collects approved requests (each once) against the collect statement alone.
+    await run(
+      [
+        collectPath('verify_request_ceiling', '(h0) bare collect ceiling: the statement', s.ports.ceiling, (id) => `/collect/${id}`),
+        collectPath('verify_request', '(h) GET /v1/verification-requests/{id}', s.ports.app, (id) => `/v1/verification-requests/${id}`),
       ],
       ROUNDS,
     );
@@ -417,14 +478,25 @@ async function main() {
     }
     const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name.startsWith('redeem_')).map((r) => r.ok)) };
 
-    // Integrity: every verified access-log row belongs to exactly one used token, and no token was redeemed twice.
+    // Integrity: every verified access-log row of a QR belongs to exactly one used token, and no token was redeemed
+    // twice. (Collected Pindai requests are verified rows without a token: counted with their requests below.)
     const [integrity] = await queryRows<{ doubles: number; verified: number; used: number; tokens_with_log: number }>(
       deps.db,
       sql`select
-            (select count(*)::int from (select token_id from access_log where outcome = 'verified' group by token_id having count(*) > 1) d) as doubles,
-            (select count(*)::int from access_log where outcome = 'verified') as verified,
+            (select count(*)::int from (select token_id from access_log where outcome = 'verified' and token_id is not null group by token_id having count(*) > 1) d) as doubles,
+            (select count(*)::int from access_log where outcome = 'verified' and token_id is not null) as verified,
             (select count(*)::int from ktp_tokens where used_at is not null) as used,
             (select count(distinct token_id)::int from access_log where outcome = 'verified') as tokens_with_log`,
+    );
+    // Masuk dengan IKD and Pindai: every code spent at most once with one access token; every collect one access-log row.
+    const [onceIntegrity] = await queryRows<{ codes_used: number; access_tokens: number; codes_with_two: number; collected: number; collect_rows: number }>(
+      deps.db,
+      sql`select
+            (select count(*)::int from oidc_authorizations where client_id = ${rp.clientId} and code_used_at is not null) as codes_used,
+            (select count(*)::int from oidc_access_tokens where client_id = ${rp.clientId}) as access_tokens,
+            (select count(*)::int from (select authorization_id from oidc_access_tokens where client_id = ${rp.clientId} group by authorization_id having count(*) > 1) d) as codes_with_two,
+            (select count(*)::int from verification_requests where verifier_id = ${pindai.id} and collected_at is not null) as collected,
+            (select count(*)::int from access_log where verifier_id = ${pindai.id} and outcome = 'verified') as collect_rows`,
     );
     if (args.statements === 'true') {
       // --statements: where PostgreSQL's time went (pg_stat_statements), to find the statement worth optimising.
@@ -442,11 +514,22 @@ async function main() {
 
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));
     const ratio = (a?: Measurement, b?: Measurement) => (a && b && b.throughput > 0 ? Math.round((a.throughput / b.throughput) * 1000) / 1000 : null);
+    // Answered 2xx in the measured slices (the warm-ups spent more): never more than the rows that say so.
+    const tokenOk = (byName.oidc_token?.ok ?? 0) + (byName.oidc_token_ceiling?.ok ?? 0);
+    const collectOk = (byName.verify_request?.ok ?? 0) + (byName.verify_request_ceiling?.ok ?? 0);
     const budgets = [
       { name: 'redemption / bare ceiling', value: ratio(byName.verify, byName.redeem_ceiling), limit: '≥ 0.8', pass: (ratio(byName.verify, byName.redeem_ceiling) ?? 0) >= 0.8 },
       { name: `redemption p99 at ${CONNECTIONS} connections (ms)`, value: byName.verify?.latencyMs.p99 ?? null, limit: '≤ 50', pass: (byName.verify?.latencyMs.p99 ?? Infinity) <= 50 },
       { name: 'double redemptions', value: integrity!.doubles, limit: '= 0', pass: integrity!.doubles === 0 },
       { name: 'verified access-log rows = used tokens', value: `${integrity!.verified} / ${integrity!.used}`, limit: 'equal', pass: integrity!.verified === integrity!.used && integrity!.tokens_with_log === integrity!.used },
+      ...(byName.oidc_token || byName.oidc_token_ceiling
+        ? [
+            { name: 'OIDC codes used = access tokens, none twice', value: `${onceIntegrity!.codes_used} / ${onceIntegrity!.access_tokens}`, limit: 'equal', pass: onceIntegrity!.codes_used === onceIntegrity!.access_tokens && onceIntegrity!.codes_with_two === 0 && onceIntegrity!.codes_used >= tokenOk },
+          ]
+        : []),
+      ...(byName.verify_request || byName.verify_request_ceiling
+        ? [{ name: 'collected requests = their access-log rows', value: `${onceIntegrity!.collected} / ${onceIntegrity!.collect_rows}`, limit: 'equal', pass: onceIntegrity!.collected === onceIntegrity!.collect_rows && onceIntegrity!.collected >= collectOk }]
+        : []),
       { name: 'redemption with photo / bare ceiling', value: ratio(byName.verify_photo, byName.redeem_ceiling), limit: '≥ 0.5', pass: (ratio(byName.verify_photo, byName.redeem_ceiling) ?? 0) >= 0.5 },
       { name: 'issuance (PIN hash excluded) / bare ceiling', value: ratio(byName.issue_no_pin, byName.issue_ceiling), limit: '≥ 0.8', pass: (ratio(byName.issue_no_pin, byName.issue_ceiling) ?? 0) >= 0.8 },
       ...(NATIONAL
@@ -467,6 +550,8 @@ async function main() {
       issueWithPinToCeiling: ratio(byName.issue, byName.issue_ceiling),
       verifyDocumentToCeiling: ratio(byName.verify_document, byName.redeem_document_ceiling),
       issueDocumentNoPinToCeiling: ratio(byName.issue_document_no_pin, byName.issue_document_ceiling),
+      oidcTokenToCeiling: ratio(byName.oidc_token, byName.oidc_token_ceiling),
+      verifyRequestToCeiling: ratio(byName.verify_request, byName.verify_request_ceiling),
       verifyNationalToEmpty: ratio(byName.verify_national, byName.verify),
       issueNationalToEmpty: ratio(byName.issue_no_pin_national, byName.issue_no_pin),
     };
@@ -487,13 +572,13 @@ async function main() {
       results,
       national: national ?? null,
       ratios,
-      integrity: { ...integrity, redemptions2xxMeasured: redeemTotals.ok },
+      integrity: { ...integrity, redemptions2xxMeasured: redeemTotals.ok, oidc: { codesUsed: onceIntegrity!.codes_used, accessTokens: onceIntegrity!.access_tokens, codesWithTwoTokens: onceIntegrity!.codes_with_two, measured2xx: tokenOk }, verificationRequests: { collected: onceIntegrity!.collected, accessLogRows: onceIntegrity!.collect_rows, measured2xx: collectOk } },
       budgets,
       serverRssMiB: Math.round(finalStats.rss / 2 ** 20),
       loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
     };
     writeFileSync(OUT, JSON.stringify(output, null, 2) + '\n');
-    printTable(output.machine, results, budgets);
+    printTable(output.machine, results, budgets, { oidcTokenToCeiling: ratios.oidcTokenToCeiling, verifyRequestToCeiling: ratios.verifyRequestToCeiling });
     console.log(`\nwritten to ${OUT}`);
     process.exitCode = budgets.every((b) => b.pass) ? 0 : 1;
   } finally {
@@ -503,7 +588,12 @@ async function main() {
   }
 }
 
-function printTable(m: ReturnType<typeof machine>, results: Measurement[], budgets: { name: string; value: unknown; limit: string; pass: boolean }[]) {
+function printTable(
+  m: ReturnType<typeof machine>,
+  results: Measurement[],
+  budgets: { name: string; value: unknown; limit: string; pass: boolean }[],
+  unbudgeted: Record<string, number | null>,
+) {
   console.log(`\n${m.cpuModel}, ${m.cores} cores, Node ${m.node}, PostgreSQL ${m.postgres}, load ${m.loadAverageAtStart.join(' ')}`);
   console.log(`${CONNECTIONS} connections, ${DURATION} s each\n`);
   const rows = [
@@ -517,6 +607,11 @@ function printTable(m: ReturnType<typeof machine>, results: Measurement[], budge
   }
   console.log('\nbudgets');
   for (const b of budgets) console.log(`  ${b.pass ? 'PASS' : 'FAIL'}  ${b.name}: ${b.value} (${b.limit})`);
+  const shown = Object.entries(unbudgeted).filter(([, v]) => v !== null);
+  if (shown.length > 0) {
+    console.log('\nratios (not budgeted)');
+    for (const [name, value] of shown) console.log(`  ${name}: ${value}`);
+  }
 }
 
 await main();

@@ -2,15 +2,17 @@
  * The bench's ceilings: bare handlers, outside the app (no middleware, no router, no validation, no logging), that do
  * only the primitives of a hot path, so `npm run bench` can compare each real route with what its work costs at least.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
 import type { KeyRing } from '../../src/crypto/keyring.js';
 import { renderQrSvg } from '../../src/crypto/qr.js';
-import { sha256Hex } from '../../src/crypto/secrets.js';
+import { newId, randomSecret, sha256Hex } from '../../src/crypto/secrets.js';
 import { decodeKtpToken, encodeKtpToken, KTP_ELEMENTS } from '../../src/crypto/token-codec.js';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { Placeholder } from 'drizzle-orm';
+import { Placeholder, type SQL } from 'drizzle-orm';
 import { EXPIRY_TOLERANCE_MS, noticeIds, redeemStatement } from '../../src/domain/credential/redemption.js';
+import { ACCESS_TOKEN_TTL_S, codeHolderStatement, consumeCodeStatement, signIdToken } from '../../src/domain/oidc/tokens.js';
+import { collectStatement } from '../../src/domain/verification-requests/requests.js';
 
 /**
  * The redemption statement of src/domain/credential/redemption.ts, rendered from the same builder (so the two never
@@ -36,13 +38,27 @@ export const FAMILY_CARD_SQL = `select c.kk, c.head_nik, c.issued_on, m.nik, m.n
   where self.nik = $1
   order by m.family_order`;
 
+const dialect = new PgDialect();
+/** A statement of the app's, rendered by the same builder, run as a prepared statement (the app's driver prepares too). */
+const run = (client: postgres.Sql | postgres.TransactionSql, statement: SQL) => {
+  const q = dialect.sqlToQuery(statement);
+  return client.unsafe(q.sql, q.params as string[], { prepare: true });
+};
+
+/** The client row /oidc/token authenticates (client_secret_basic: one read, a SHA-256 compare). */
+const OIDC_CLIENT_SQL = `select id, secret_hash, verifier_id, pairwise_salt from oidc_clients where id = $1 and status = 'active'`;
+/** The access token the token endpoint stores with a redeemed code. */
+const OIDC_ACCESS_TOKEN_SQL = `insert into oidc_access_tokens (id, token_hash, authorization_id, client_id, account_id, scopes, created_at, expires_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8)`;
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 /**
  * POST /redeem: base45 decode, AES-GCM open, Ed25519 verify (native), the one statement. POST /redeem-document: the
  * same, then the KK in one registry read. POST /issue: seal, sign, SVG. POST /issue-document: the KK read, then seal,
- * sign, SVG.
+ * sign, SVG. POST /oidc-token: the token endpoint's statements and its ES256 ID token. GET /collect/{id}: the
+ * counter's collect statement.
  */
 export function ceilingFetch(keys: KeyRing, client: postgres.Sql) {
   return async function ceiling(request: Request): Promise<Response> {
@@ -83,6 +99,51 @@ export function ceilingFetch(keys: KeyRing, client: postgres.Sql) {
       const expiresAt = new Date((Math.floor(Date.now() / 1000) + 90) * 1000);
       const { token } = encodeKtpToken(keys, { tokenId: randomBytes(12), elements: ['nik', 'name'], expiresAt, document: 'family_card' });
       return json(201, { token, document: 'family_card', expiresAt: expiresAt.toISOString(), ttlSeconds: 90, svg: renderQrSvg(token) });
+    }
+    if (path === '/oidc-token') {
+      // POST /oidc/token's work without the framework: the client (Basic), the code spent, the holder checked, the
+      // access token stored (one transaction, the domain's statements), PKCE, then the ES256 ID token.
+      const basic = /^Basic (\S+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
+      const [clientId, secret] = Buffer.from(basic, 'base64').toString('utf8').split(':') as [string, string?];
+      const form = new URLSearchParams(await request.text());
+      const now = new Date();
+      const at = now.toISOString();
+      const [oidcClient] = await client.unsafe(OIDC_CLIENT_SQL, [clientId], { prepare: true });
+      if (!oidcClient || sha256Hex(secret ?? '') !== oidcClient.secret_hash) return json(401, { error: 'invalid_client' });
+      const verifier = form.get('code_verifier') ?? '';
+      const outcome = await client.begin(async (tx) => {
+        const [row] = await run(tx, consumeCodeStatement(sha256Hex(form.get('code') ?? ''), at));
+        if (!row || row.client_id !== oidcClient.id || row.redirect_uri !== form.get('redirect_uri')) return null;
+        if (createHash('sha256').update(verifier).digest('base64url') !== row.code_challenge) return null;
+        const [holder] = await run(tx, codeHolderStatement(row.account_id, oidcClient.verifier_id));
+        if (!holder || holder.status !== 'active' || holder.blocked) return null;
+        const accessToken = randomSecret(32);
+        await tx.unsafe(
+          OIDC_ACCESS_TOKEN_SQL,
+          [newId('oat'), sha256Hex(accessToken), row.id, oidcClient.id, row.account_id, `{${(row.scopes as string[]).join(',')}}`, at, new Date(now.getTime() + ACCESS_TOKEN_TTL_S * 1000).toISOString()],
+          { prepare: true },
+        );
+        return { row, accessToken };
+      });
+      if (!outcome) return json(400, { error: 'invalid_grant' });
+      const idToken = await signIdToken(keys, {
+        issuer: 'http://127.0.0.1',
+        clientId: oidcClient.id,
+        pairwiseSalt: oidcClient.pairwise_salt,
+        accountId: outcome.row.account_id,
+        nonce: outcome.row.nonce,
+        decidedAt: outcome.row.decided_at,
+        now,
+      });
+      return json(200, { access_token: outcome.accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, scope: outcome.row.scopes.join(' ') });
+    }
+    if (path.startsWith('/collect/')) {
+      // GET /v1/verification-requests/{id}'s collect statement alone (the counter sees the NIK only).
+      const apiKey = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
+      const [row] = await run(client, collectStatement({ apiKeyHash: sha256Hex(apiKey), id: path.slice('/collect/'.length), at: new Date().toISOString(), ...noticeIds() }));
+      if (!row) return json(401, { code: 'verifier_unauthorized' });
+      if (!row.account_id) return json(410, { code: 'request_expired' });
+      return json(200, { status: 'approved', resident: { nik: row.nik } });
     }
     return json(404, { code: 'not_found' });
   };

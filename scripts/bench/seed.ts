@@ -2,12 +2,12 @@
  * Bench and soak fixtures written straight through the schema (fast, no HTTP): registry residents, active accounts
  * with device keys and live sessions, a verifier, pre-issued KTP tokens and signed login challenges.
  */
-import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { encodeKtpToken, type KtpElement, type TokenDocument } from '../../src/crypto/token-codec.js';
 import type { KeyRing } from '../../src/crypto/keyring.js';
 import { newId, randomSecret, sha256Hex } from '../../src/crypto/secrets.js';
-import { accounts, challenges, devices, ktpTokens, registrations, residentSessions } from '../../src/db/schema/index.js';
+import { accounts, challenges, devices, ktpTokens, oidcAuthorizations, registrations, residentSessions, verificationRequests } from '../../src/db/schema/index.js';
 import { queryRows, type Db } from '../../src/db/types.js';
 import type { Deps } from '../../src/deps.js';
 import { createVerifier } from '../../src/domain/verifiers/verifiers.js';
@@ -174,3 +174,87 @@ export async function mintLoginChallenges(db: Db, holders: readonly BenchAccount
 
 /** A fresh simulated client address per index (for per-IP limits behind the bench server's address mapping). */
 export const simulatedClientIp = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+
+export const BENCH_REDIRECT_URI = 'https://rp.bench.example/callback';
+
+export interface ApprovedCode {
+  code: string;
+  codeVerifier: string;
+}
+
+/**
+ * `count` authorization requests of `clientId` as the holder's approval and the status poll leave them (approved,
+ * bound to a bench account, a code issued: stored as its SHA-256, with the S256 challenge of its own verifier), so
+ * POST /oidc/token can redeem each once. The code lives `codeTtlMs` (the domain's 60 s, or longer when a slice runs
+ * longer than that).
+ */
+export async function mintApprovedCodes(
+  db: Db,
+  holders: readonly BenchAccount[],
+  clientId: string,
+  count: number,
+  options: { now: Date; codeTtlMs: number },
+): Promise<ApprovedCode[]> {
+  const now = options.now;
+  const out: ApprovedCode[] = [];
+  const rows: (typeof oidcAuthorizations.$inferInsert)[] = [];
+  for (let i = 0; i < count; i++) {
+    const code = randomSecret(32);
+    const codeVerifier = randomSecret(32);
+    out.push({ code, codeVerifier });
+    rows.push({
+      id: randomSecret(16),
+      clientId,
+      redirectUri: BENCH_REDIRECT_URI,
+      scopes: ['openid'],
+      state: null,
+      nonce: randomSecret(12),
+      codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      browserHash: sha256Hex(randomSecret(16)),
+      status: 'approved',
+      accountId: holders[i % holders.length]!.accountId,
+      decidedAt: now,
+      codeHash: sha256Hex(code),
+      codeExpiresAt: new Date(now.getTime() + options.codeTtlMs),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 5 * 60_000),
+    });
+  }
+  for (const batch of chunks(rows, 2000)) await db.insert(oidcAuthorizations).values(batch);
+  return out;
+}
+
+/**
+ * `count` counter verification requests of `verifierId` as the holder's approval leaves them (approved, bound to a
+ * bench account, `elements` shared), each for the counter to collect once. They live `ttlMs`.
+ */
+export async function mintApprovedRequests(
+  db: Db,
+  holders: readonly BenchAccount[],
+  verifierId: string,
+  count: number,
+  options: { now: Date; ttlMs: number; elements: readonly KtpElement[] },
+): Promise<string[]> {
+  const now = options.now;
+  const ids: string[] = [];
+  const rows: (typeof verificationRequests.$inferInsert)[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = randomSecret(16);
+    ids.push(id);
+    rows.push({
+      id,
+      verifierId,
+      elements: [...options.elements],
+      document: null,
+      counter: 'bench',
+      status: 'approved',
+      accountId: holders[i % holders.length]!.accountId,
+      sharedElements: [...options.elements],
+      decidedAt: now,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + options.ttlMs),
+    });
+  }
+  for (const batch of chunks(rows, 2000)) await db.insert(verificationRequests).values(batch);
+  return ids;
+}

@@ -41,6 +41,42 @@ type Redeemed = {
   decided_at: string | Date;
 };
 
+/**
+ * The statement that spends a code: once, unexpired, approved. Exported so `npm run bench`'s ceiling runs exactly this
+ * statement (scripts/bench/ceiling.ts).
+ */
+export const consumeCodeStatement = (codeHash: string, at: string) =>
+  sql`update ${oidcAuthorizations} set code_used_at = ${at}::timestamptz
+      where code_hash = ${codeHash} and code_used_at is null and code_expires_at > ${at}::timestamptz and status = 'approved'
+      returning id, client_id, redirect_uri, code_challenge, scopes, nonce, account_id, decided_at`;
+
+/** The holder behind a spent code: active, and not blocking the client's institution. */
+export const codeHolderStatement = (accountId: string, verifierId: string) =>
+  sql`select a.status, exists (select 1 from ${holderBlocks} b where b.account_id = a.id and b.verifier_id = ${verifierId}) as blocked
+      from ${accounts} a where a.id = ${accountId}`;
+
+/** The ID token of a redeemed code: ES256 with the key ring's current P-256 key. */
+export async function signIdToken(
+  keys: Deps['keys'],
+  input: { issuer: string; clientId: string; pairwiseSalt: string; accountId: string; nonce: string | null; decidedAt: string | Date; now: Date },
+): Promise<string> {
+  const key = keys.currentIdTokenKey();
+  const iat = Math.floor(input.now.getTime() / 1000);
+  return new SignJWT({
+    ...(input.nonce ? { nonce: input.nonce } : {}),
+    auth_time: Math.floor(new Date(input.decidedAt).getTime() / 1000),
+    acr: IKD_ACR,
+    amr: [...IKD_AMR],
+  })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+    .setIssuer(input.issuer)
+    .setAudience(input.clientId)
+    .setSubject(pairwiseSubject(input.pairwiseSalt, input.accountId))
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ID_TOKEN_TTL_S)
+    .sign(key.privateKey);
+}
+
 /** POST /oidc/token, grant_type=authorization_code, for an authenticated client. */
 export async function redeemAuthorizationCode(
   deps: Pick<Deps, 'db' | 'clock' | 'config' | 'keys' | 'logger'>,
@@ -53,12 +89,7 @@ export async function redeemAuthorizationCode(
   const codeHash = sha256Hex(input.code);
 
   const outcome = await deps.db.transaction(async (tx) => {
-    const [row] = await queryRows<Redeemed>(
-      tx,
-      sql`update ${oidcAuthorizations} set code_used_at = ${at}::timestamptz
-          where code_hash = ${codeHash} and code_used_at is null and code_expires_at > ${at}::timestamptz and status = 'approved'
-          returning id, client_id, redirect_uri, code_challenge, scopes, nonce, account_id, decided_at`,
-    );
+    const [row] = await queryRows<Redeemed>(tx, consumeCodeStatement(codeHash, at));
     if (!row) {
       // Used before: whatever that use issued is revoked, in this transaction.
       const revoked = await queryRows<{ id: string; authorization_id: string }>(
@@ -77,11 +108,7 @@ export async function redeemAuthorizationCode(
     if (row.redirect_uri !== input.redirectUri) return { error: 'redirect_uri' as const };
     const challenge = CODE_VERIFIER.test(input.codeVerifier!) ? createHash('sha256').update(input.codeVerifier!).digest('base64url') : '';
     if (challenge !== row.code_challenge) return { error: 'verifier' as const };
-    const [holder] = await queryRows<{ status: string; blocked: boolean }>(
-      tx,
-      sql`select a.status, exists (select 1 from ${holderBlocks} b where b.account_id = a.id and b.verifier_id = ${input.client.verifierId}) as blocked
-          from ${accounts} a where a.id = ${row.account_id}`,
-    );
+    const [holder] = await queryRows<{ status: string; blocked: boolean }>(tx, codeHolderStatement(row.account_id, input.client.verifierId));
     if (!holder || holder.status !== 'active') return { error: 'account' as const };
     if (holder.blocked) return { error: 'blocked' as const };
     const accessToken = randomSecret(32);
@@ -115,21 +142,15 @@ export async function redeemAuthorizationCode(
   }
 
   const { row, accessToken } = outcome;
-  const key = deps.keys.currentIdTokenKey();
-  const iat = Math.floor(now.getTime() / 1000);
-  const idToken = await new SignJWT({
-    ...(row.nonce ? { nonce: row.nonce } : {}),
-    auth_time: Math.floor(new Date(row.decided_at).getTime() / 1000),
-    acr: IKD_ACR,
-    amr: [...IKD_AMR],
-  })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
-    .setIssuer(deps.config.publicBaseUrl)
-    .setAudience(input.client.id)
-    .setSubject(pairwiseSubject(input.client.pairwiseSalt, row.account_id))
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ID_TOKEN_TTL_S)
-    .sign(key.privateKey);
+  const idToken = await signIdToken(deps.keys, {
+    issuer: deps.config.publicBaseUrl,
+    clientId: input.client.id,
+    pairwiseSalt: input.client.pairwiseSalt,
+    accountId: row.account_id,
+    nonce: row.nonce,
+    decidedAt: row.decided_at,
+    now,
+  });
   return { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, scope: row.scopes.join(' ') };
 }
 

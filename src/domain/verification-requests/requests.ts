@@ -228,6 +228,40 @@ type CollectRow = {
 };
 
 /**
+ * The collect, one statement: the verifier by its key; the request marked collected if approved, uncollected,
+ * unexpired, the holder active and not blocking it; the access-log row and the notice draft with it. Exported so
+ * `npm run bench`'s ceiling runs exactly this statement (scripts/bench/ceiling.ts).
+ */
+export function collectStatement(input: { apiKeyHash: string; id: string; at: string; noticeId: string; noticeKey: string }) {
+  const at = sql`${input.at}::timestamptz`;
+  const id = input.id;
+  const ids = input;
+  return sql`with v as (
+      select id, name, allowed_elements, allowed_documents from ${verifiers}
+      where api_key_hash = ${input.apiKeyHash} and status = 'active'
+    ), r as (
+      update ${verificationRequests} q set collected_at = ${at}
+      from v, ${accounts} a
+      where q.id = ${id} and q.verifier_id = v.id and q.status = 'approved' and q.collected_at is null
+        and q.expires_at > ${at}
+        and a.id = q.account_id and a.status = 'active' and (a.locked_until is null or a.locked_until <= ${at})
+        and (q.document is null or q.document = any(v.allowed_documents))
+        and not exists (select 1 from ${holderBlocks} b where b.account_id = q.account_id and b.verifier_id = v.id)
+      returning q.id, q.account_id, a.nik, a.email, a.scan_notifications, q.document, q.counter,
+        array(select e from unnest(q.shared_elements) e where e = any(v.allowed_elements)) as disclosed
+    ), logged as (
+      insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
+      select ${at}, null, r.account_id, v.id, 'verified', r.disclosed, r.counter, coalesce(r.document, 'ktp') from r, v
+      returning seq
+    ), notice as (
+      ${scanNoticeDraft(sql`r.email`, sql`${ids.noticeId}`, sql`${ids.noticeKey}`, at)}
+      from r, logged where r.scan_notifications
+    )
+    select v.id as verifier_id, v.name as verifier_name, r.account_id, r.nik, r.disclosed, r.document
+    from v left join r on true`;
+}
+
+/**
  * GET /v1/verification-requests/{id} for the counter that opened it. The collect is one statement: it marks the
  * request collected only if approved, uncollected, unexpired, the holder still active and not blocking this verifier,
  * and writes the access-log row and the notice draft with it; two concurrent GETs: one gets the result, the other 410.
@@ -240,32 +274,7 @@ export async function collectVerificationRequest(
   const at = sql`${now.toISOString()}::timestamptz`;
   const ids = noticeIds();
   const id = ID.test(input.id) ? input.id : '';
-  const [row] = await queryRows<CollectRow>(
-    deps.db,
-    sql`with v as (
-          select id, name, allowed_elements, allowed_documents from ${verifiers}
-          where api_key_hash = ${input.verifier.apiKeyHash} and status = 'active'
-        ), r as (
-          update ${verificationRequests} q set collected_at = ${at}
-          from v, ${accounts} a
-          where q.id = ${id} and q.verifier_id = v.id and q.status = 'approved' and q.collected_at is null
-            and q.expires_at > ${at}
-            and a.id = q.account_id and a.status = 'active' and (a.locked_until is null or a.locked_until <= ${at})
-            and (q.document is null or q.document = any(v.allowed_documents))
-            and not exists (select 1 from ${holderBlocks} b where b.account_id = q.account_id and b.verifier_id = v.id)
-          returning q.id, q.account_id, a.nik, a.email, a.scan_notifications, q.document, q.counter,
-            array(select e from unnest(q.shared_elements) e where e = any(v.allowed_elements)) as disclosed
-        ), logged as (
-          insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
-          select ${at}, null, r.account_id, v.id, 'verified', r.disclosed, r.counter, coalesce(r.document, 'ktp') from r, v
-          returning seq
-        ), notice as (
-          ${scanNoticeDraft(sql`r.email`, sql`${ids.noticeId}`, sql`${ids.noticeKey}`, at)}
-          from r, logged where r.scan_notifications
-        )
-        select v.id as verifier_id, v.name as verifier_name, r.account_id, r.nik, r.disclosed, r.document
-        from v left join r on true`,
-  );
+  const [row] = await queryRows<CollectRow>(deps.db, collectStatement({ apiKeyHash: input.verifier.apiKeyHash, id, at: now.toISOString(), ...ids }));
   if (!row) throw new AppError('verifier_unauthorized');
   if (row.account_id && row.nik && row.disclosed) {
     deps.logger.debug('verification request collected', { verifierId: row.verifier_id, accountId: row.account_id });
