@@ -197,7 +197,7 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
     zone: period.zone,
     period: { kind: period.kind, from: period.from, to: period.to },
     measures: [...MEASURES],
-    serviceRequests: { available: false, note: 'service requests are not part of this release; the column appears when they are' },
+    serviceRequests: { available: false, note: 'service requests are not on this dashboard yet; GET /v1/admin/stats carries them (per type, status, regency, month)' },
     total,
     rows: [...rows.values()].sort((a, b) => a.code.localeCompare(b.code)),
     byDay: [...days.values()],

@@ -477,7 +477,7 @@ export const en: Record<MessageKey, string> = {
   'stats.measure.registrations': 'Registrations',
   'stats.measure.activations': 'Activations',
   'stats.measure.verifications': 'Verifications',
-  'stats.serviceRequests': 'Service requests are not part of this release, so their column is not shown.',
+  'stats.serviceRequests': 'Service requests (Pelayanan) are not on this dashboard yet; their counts per type, status, regency and month are in the admin statistics (GET /v1/admin/stats).',
   'stats.charts': 'Charts',
   'stats.chart.days': 'Counts per day ({zone})',
   'stats.chart.regions': 'Counts per {region}',

@@ -477,7 +477,7 @@ export const id = {
   'stats.measure.registrations': 'Pendaftaran',
   'stats.measure.activations': 'Aktivasi',
   'stats.measure.verifications': 'Verifikasi',
-  'stats.serviceRequests': 'Permohonan layanan belum ada di rilis ini, jadi kolomnya tidak ditampilkan.',
+  'stats.serviceRequests': 'Permohonan layanan (Pelayanan) belum ditampilkan di dasbor ini; jumlahnya per jenis, status, kabupaten dan bulan ada di statistik admin (GET /v1/admin/stats).',
   'stats.charts': 'Grafik',
   'stats.chart.days': 'Jumlah per hari ({zone})',
   'stats.chart.regions': 'Jumlah per {region}',
