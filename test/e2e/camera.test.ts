@@ -6,33 +6,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { registerResident, registrationQr } from '../helpers/enrolment.js';
 import { createTestOperator, currentOtp } from '../helpers/operator.js';
 import { createActiveResident, createTestVerifier, issueQr } from '../helpers/resident.js';
+import { qrVideo } from './qr-image.js';
 import { browserSuiteTitle, chromiumAvailable, detectChromium, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
 
-/** One 640×480 I420 frame (Y4M) showing `text` as a QR code, black on white, as a webcam would see a phone. */
-function qrVideo(text: string): Buffer {
-  const width = 640;
-  const height = 480;
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const size = qr.modules.size;
-  const scale = Math.floor((height - 40) / (size + 8));
-  const left = Math.floor((width - size * scale) / 2);
-  const top = Math.floor((height - size * scale) / 2);
-  const y = Buffer.alloc(width * height, 235);
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) {
-      if (!qr.modules.get(r, c)) continue;
-      for (let dy = 0; dy < scale; dy++) y.fill(16, (top + r * scale + dy) * width + left + c * scale, (top + r * scale + dy) * width + left + (c + 1) * scale);
-    }
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma, chroma]);
-}
 
 /** Waits for the scan's outcome; a timeout names what the scanner and the page said. */
 async function waitOrExplain(page: Page, selector: string, problems: string[]) {
