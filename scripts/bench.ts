@@ -33,6 +33,7 @@ import {
 } from './bench/seed.js';
 import { createProgress } from './progress.js';
 import { fillNational } from './bench/national.js';
+import { statsPaths, supervisorSession, timeStats, type StatsTiming } from './bench/stats-timing.js';
 import { createOidcClient } from '../src/domain/oidc/clients.js';
 import { benchDatabase, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
 
@@ -456,6 +457,9 @@ async function main() {
       );
     }
     let national: Awaited<ReturnType<typeof fillNational>> | undefined;
+    const statsTimings: { empty: StatsTiming[]; national: StatsTiming[] | null } = { empty: [], national: null };
+    const supervisor = await supervisorSession(deps, s.ports.clients);
+    statsTimings.empty = await timeStats(s.ports.app, supervisor, statsPaths(new Date(), '73', '7310'));
     if (NATIONAL) {
       console.error(`national fill at scale ${NATIONAL_SCALE} ...`);
       national = await fillNational(deps.db, NATIONAL_SCALE, new Date());
@@ -475,6 +479,9 @@ async function main() {
         ],
         ROUNDS,
       );
+      // The statistics a supervisor opens, on the filled database (after the slices: the rollups cover the history).
+      statsTimings.national = await timeStats(s.ports.app, supervisor, statsPaths(new Date(), '73', '7310'));
+      for (const t of statsTimings.national) console.error(`  ${t.name}: p50 ${t.ms.p50} ms, max ${t.ms.max} ms (${t.status.join(',')})`);
     }
     const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name.startsWith('redeem_')).map((r) => r.ok)) };
 
@@ -536,6 +543,12 @@ async function main() {
         ? [
             { name: 'redemption national / empty', value: ratio(byName.verify_national, byName.verify), limit: '≥ 0.9', pass: (ratio(byName.verify_national, byName.verify) ?? 0) >= 0.9 },
             { name: 'issuance national / empty', value: ratio(byName.issue_no_pin_national, byName.issue_no_pin), limit: '≥ 0.9', pass: (ratio(byName.issue_no_pin_national, byName.issue_no_pin) ?? 0) >= 0.9 },
+            ...(() => {
+              const admin = statsTimings.national?.find((t) => t.name === 'admin_stats_month');
+              return admin
+                ? [{ name: 'GET /v1/admin/stats, a month of national data, slowest of 20 (ms)', value: admin.ms.max, limit: '≤ 100', pass: admin.ms.max <= 100 && admin.status.length === 1 && admin.status[0] === 200 }]
+                : [];
+            })(),
             { name: 'redemption national / its ceiling', value: ratio(byName.verify_national, byName.redeem_ceiling_national), limit: '≥ 0.9', pass: (ratio(byName.verify_national, byName.redeem_ceiling_national) ?? 0) >= 0.9 },
           ]
         : []),
@@ -571,6 +584,7 @@ async function main() {
       },
       results,
       national: national ?? null,
+      statsTimings,
       ratios,
       integrity: { ...integrity, redemptions2xxMeasured: redeemTotals.ok, oidc: { codesUsed: onceIntegrity!.codes_used, accessTokens: onceIntegrity!.access_tokens, codesWithTwoTokens: onceIntegrity!.codes_with_two, measured2xx: tokenOk }, verificationRequests: { collected: onceIntegrity!.collected, accessLogRows: onceIntegrity!.collect_rows, measured2xx: collectOk } },
       budgets,

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/db/types.js';
 import { ensureAccessLogPartitions } from '../../src/domain/maintenance/partitions.js';
 import { rollUpAccessStats } from '../../src/domain/operators/rollups.js';
+import { REGENCIES } from '../../src/registry/regions.js';
 
 export interface NationalFill {
   scale: number;
@@ -41,7 +42,11 @@ export async function fillNational(db: Db, scale: number, now: Date): Promise<Na
   await db.execute(sql`set statement_timeout = 0`);
   // Partitions for the past year, as the maintenance job would have made them month by month.
   for (let m = 12; m >= 0; m--) await ensureAccessLogPartitions(db, new Date(now.getTime() - m * (YEAR_MS / 12)), 0);
-  const nik = `'9' || lpad(i::text, 15, '0')`;
+  // NIKs spread over every real district (Kepmendagri codes), so the dashboard's drill-down has national shape:
+  // district code (6 digits) || a serial (10 digits), unique per i. Not valid birth dates; nothing here checks them.
+  const districts = REGENCIES.flatMap((r) => r.districts.map((d) => d.code));
+  const districtArray = `array[${districts.map((c) => `'${c}'`).join(',')}]`;
+  const nik = `(${districtArray})[1 + i % ${districts.length}] || lpad((i / ${districts.length})::text, 10, '0')`;
   await copyRows(db, 'registry_residents', accounts, `jsonb_build_object('nik', ${nik})`);
   await copyRows(
     db,
