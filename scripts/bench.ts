@@ -62,9 +62,10 @@ const POOL = Number(args.pool ?? Math.max(2, availableParallelism()));
  * allowed. `identity` sees the NIK only: its redemption is exactly the ceiling's work (decode, open, verify, the one
  * statement) plus the app around it, so the budget is judged on it. `kyc` adds registry data (one more read through
  * the registry port), measured and reported, not budgeted. `photo` adds the stamped KTP-el photo (sharp: the holder's
- * downsized photo from the per-process cache, the caption overlays, one JPEG encode), budgeted at ≥ 0.5 of the
- * ceiling. The server's photo cache is sized to hold every bench holder (IKD_PHOTO_CACHE_MB below), and the warm-up
- * fills it: the bench measures the warm path; a cold holder adds a registry photo read and one resize.
+ * photo prepared once as JPEG restart intervals in the per-process cache, the caption lines cached per verifier and
+ * per second, joined per request), budgeted at ≥ 0.5 of the ceiling. The server's photo cache is sized to hold
+ * every bench holder (IKD_PHOTO_CACHE_MB below), and the warm-up fills it: the bench measures the warm path; a cold
+ * holder adds a registry photo read, one resize, one encode and the split (≈ 3 ms of CPU, docs/performance.md).
  */
 const COUNTERS = {
   identity: { name: 'BPJS Bench (NIK check)', elements: ['nik'] },

@@ -1,4 +1,4 @@
-/** The counter photo on Node (sharp/libvips): downsized once per holder and cached, a real-font caption, JPEG. */
+/** The counter photo on Node (sharp/libvips): prepared once per holder and cached, a real-font caption below it, JPEG. */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ByteBoundedLru } from '../../src/domain/credential/lru.js';
@@ -41,38 +41,65 @@ describe('sharp counter photo', () => {
   it('returns a JPEG that sharp decodes, downsized to at most 160 px and never upscaled', async () => {
     const photos = createSharpCounterPhotos();
     const stamp = { verifierName: 'RS Umum Daerah Pangkep', at };
+    // The photo, then one 16-px caption band per line: two name lines and the time (a one-line name: two bands).
     const portrait = await decode(await photos.stamped('a', async () => solid(480, 640), stamp));
-    expect([portrait.format, portrait.width, portrait.height]).toEqual(['jpeg', 120, 160]);
+    expect([portrait.format, portrait.width, portrait.height]).toEqual(['jpeg', 120, 160 + 3 * 16]);
     const landscape = await decode(await photos.stamped('b', async () => solid(1000, 500, 'jpeg'), stamp));
-    expect([landscape.width, landscape.height]).toEqual([160, 80]);
+    expect([landscape.width, landscape.height]).toEqual([160, 80 + 2 * 16]);
     const small = await decode(await photos.stamped('c', async () => solid(60, 80), stamp));
-    expect([small.width, small.height]).toEqual([60, 80]);
+    // Narrow: the name wraps to two lines at 8 px.
+    expect(captionLayout(stamp.verifierName, at, 60, 80).nameLines).toHaveLength(2);
+    expect([small.width, small.height]).toEqual([60, 80 + 3 * 16]);
+    // A height that is not whole 16-px rows is padded with white under the photo (never cropped): 100 → 112.
+    const odd = await decode(await photos.stamped('e', async () => solid(75, 100), stamp));
+    expect([odd.width, odd.height]).toEqual([75, captionLayout(stamp.verifierName, at, 75, 100).height]);
+    expect(captionLayout(stamp.verifierName, at, 75, 100).captionTop).toBe(112);
+    expect(rowsStats(odd, 101, 112).mean).toBeGreaterThan(240);
     // The synthetic KTP-el portrait (PNG 120×160) as the registry hands it over.
     const real = await decode(await photos.stamped('d', async () => ({ contentType: 'image/png', bytes: renderPortrait('7310044107900001') }), stamp));
-    expect([real.width, real.height]).toEqual([120, 160]);
+    expect([real.width, real.height]).toEqual([120, 160 + 3 * 16]);
   });
 
-  it('burns the caption in: a dark band with white text at the bottom and across the middle, the rest untouched', async () => {
+  it('burns the caption in under the face: a dark band per line with white text, the photo untouched', async () => {
     const photos = createSharpCounterPhotos();
     const img = await decode(await photos.stamped('a', async () => solid(120, 160), { verifierName: 'BPJS Kesehatan Pangkep', at }));
     const layout = captionLayout('BPJS Kesehatan Pangkep', at, 120, 160);
     expect(layout.nameLines).toEqual(['BPJS Kesehatan', 'Pangkep']);
     expect(layout.time).toBe('2026-11-23 15:00 WIB');
-    const band = rowsStats(img, layout.bandTop + 1, 160);
-    expect(band.mean).toBeLessThan(70); // 30 % of 100 plus the text
-    expect(band.bright).toBeGreaterThan(150); // white glyph pixels (three lines of text)
-    const mid = rowsStats(img, layout.midTop + 1, layout.midTop + layout.lineHeight - 1);
-    expect(mid.bright).toBeGreaterThan(50);
-    const top = rowsStats(img, 2, 20);
-    expect(Math.abs(top.mean - 100)).toBeLessThan(4);
-    expect(top.bright).toBe(0);
+    expect([layout.captionTop, layout.height]).toEqual([160, 208]);
+    for (let line = 0; line < 3; line++) {
+      const band = rowsStats(img, 160 + line * 16, 176 + line * 16);
+      expect(band.mean).toBeLessThan(80); // the dark band plus the text
+      expect(band.bright).toBeGreaterThan(15); // white glyph pixels (the shortest line, "Pangkep", has ~30)
+    }
+    // The photo's own rows are what libvips encodes of them: grey 100 everywhere, no text over the face.
+    const photo = rowsStats(img, 0, 160);
+    expect(Math.abs(photo.mean - 100)).toBeLessThan(3);
+    expect(photo.bright).toBe(0);
+  });
+
+  it('is one ordinary JPEG: a strict decoder reads it, and the caption is what sharp renders of the same SVG', async () => {
+    const photos = createSharpCounterPhotos();
+    const url = await photos.stamped('a', async () => ({ contentType: 'image/png', bytes: renderPortrait('7310044107900001') }), { verifierName: 'Bank Sulselbar', at });
+    const bytes = Buffer.from(url!.slice('data:image/jpeg;base64,'.length), 'base64');
+    // failOn 'truncated' fails on libjpeg's warnings too, e.g. a restart marker out of sequence.
+    const meta = await sharp(bytes, { failOn: 'truncated' }).metadata();
+    expect([meta.format, meta.width, meta.height, meta.isProgressive]).toEqual(['jpeg', 120, 192, false]);
+    await sharp(bytes, { failOn: 'truncated' }).raw().toBuffer();
+    // Another verifier changes only the caption's rows, never the photo's.
+    const other = Buffer.from((await photos.stamped('a', async () => null, { verifierName: 'BPJS Kesehatan', at }))!.split(',')[1]!, 'base64');
+    const [a, b] = await Promise.all([bytes, other].map((x) => sharp(x).raw().toBuffer()));
+    const photoBytes = 120 * 160 * 3;
+    expect(a!.subarray(0, photoBytes).equals(b!.subarray(0, photoBytes))).toBe(true);
+    expect(a!.subarray(photoBytes).equals(b!.subarray(photoBytes))).toBe(false);
   });
 
   it('renders any Unicode name and XML specials without error', async () => {
     const photos = createSharpCounterPhotos();
     for (const verifierName of ['<&>"\' ]]> <!--', 'Rumah Sakit Ümi & Łódź "東京" — Δ Ж ع 한', '\u0000bad\ud800 name\u0007', '']) {
       const img = await decode(await photos.stamped('x', async () => solid(120, 160), { verifierName, at }));
-      expect([img.width, img.height]).toEqual([120, 160]);
+      expect(img.width).toBe(120);
+      expect([176, 192, 208]).toContain(img.height); // the time, and up to two lines of name
     }
     expect(escapeXml(`<a href="x">&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;');
     expect(cleanText('a\u0000b\ud800c\u0007  d')).toBe('a b c d');
@@ -91,7 +118,10 @@ describe('sharp counter photo', () => {
     const second = await decode(await photos.stamped('7310040101900001', load, { verifierName: 'Bank B', at: new Date(at.getTime() + 5000) }));
     expect(second.width).toBe(120);
     expect(loads).toBe(1);
-    expect(photos.stats()).toMatchObject({ hits: 1, resizes: 1, cachedHolders: 1, cachedBytes: 120 * 160 * 3 + 64 });
+    expect(photos.stats()).toMatchObject({ hits: 1, resizes: 1, cachedHolders: 1 });
+    // The cache keeps the photo as encoded rows (a few kB), not raw pixels (57.6 kB).
+    expect(photos.stats().cachedBytes).toBeGreaterThan(500);
+    expect(photos.stats().cachedBytes).toBeLessThan(8000);
     await photos.stamped('7310040101900002', load, { verifierName: 'Bank A', at });
     expect(loads).toBe(2);
   });
@@ -108,7 +138,10 @@ describe('sharp counter photo', () => {
   it('re-reads the registry after the maximum age, and keeps within its byte bound', async () => {
     let now = 0;
     let loads = 0;
-    const photos = createSharpCounterPhotos({ maxAgeMs: 60_000, maxBytes: 3 * (120 * 160 * 3 + 64), now: () => now });
+    const probe = createSharpCounterPhotos();
+    await probe.stamped('p', async () => solid(120, 160), { verifierName: 'X', at });
+    const entry = probe.stats().cachedBytes;
+    const photos = createSharpCounterPhotos({ maxAgeMs: 60_000, maxBytes: 3 * entry, now: () => now });
     const load = async () => (loads++, solid(120, 160));
     await photos.stamped('h1', load, { verifierName: 'X', at });
     now = 59_000;
@@ -119,7 +152,7 @@ describe('sharp counter photo', () => {
     expect(loads).toBe(2);
     for (const h of ['h2', 'h3', 'h4', 'h5']) await photos.stamped(h, load, { verifierName: 'X', at });
     expect(photos.stats().cachedHolders).toBe(3);
-    expect(photos.stats().cachedBytes).toBeLessThanOrEqual(3 * (120 * 160 * 3 + 64));
+    expect(photos.stats().cachedBytes).toBeLessThanOrEqual(3 * entry);
   });
 
   it('gives no photo rather than an unmarked one when the image cannot be read, and none when there is none', async () => {

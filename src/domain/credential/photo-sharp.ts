@@ -1,56 +1,62 @@
 /**
  * The counter photo on Node, with sharp (libvips). Node only: src/worker.ts uses the drawn renderer in photo.ts.
  *
- * - Per holder, once: the registry photo is decoded and downsized (longer side ≤ 160 px, never upscaled) to raw RGB
- *   pixels, kept in an in-process LRU keyed by the holder's NIK, bounded in bytes and in age (a re-recorded KTP-el
- *   photo shows up after at most `maxAgeMs`). A hit skips the registry's photo read altogether. The downsized
- *   photo does not depend on the verifier.
- * - The caption is SVG text rendered by librsvg with a real font (DejaVu Sans Condensed, fontconfig's fallback for
- *   scripts it lacks): the verifier's name in the bottom band (up to two lines) and once more across the middle, and
- *   the time below it. Rendered overlays are cached too: the name's per (name, size), the time's per (text, size),
- *   so under load the SVG work is once per verifier and once per second, not once per request.
- * - Per request: the overlays are laid over a copy of the cached pixels (straight alpha "over", a few hundred
- *   microseconds less than libvips' composite, which works in floating point) and libvips encodes a JPEG.
+ * The image is the holder's photo with a caption below it, in one baseline JPEG: the verifier's name (up to two
+ * lines) and the local time, white SVG text rendered by librsvg in a real font (DejaVu Sans Condensed, fontconfig's
+ * fallback for scripts it lacks) on an opaque dark band. The caption sits under the face, never over it.
+ *
+ * - Per holder, once: the registry photo is decoded, downsized (longer side ≤ 160 px, never upscaled), padded with
+ *   white to whole 16-pixel MCU rows and encoded by libvips; jpeg-rows.ts rewrites that JPEG losslessly into one
+ *   restart interval per MCU row. The result (a few kB) is kept in an in-process LRU keyed by the holder's NIK,
+ *   bounded in bytes and in age (a re-recorded KTP-el photo shows up after at most `maxAgeMs`). A hit skips the
+ *   registry's photo read altogether. It does not depend on the verifier.
+ * - Per caption line, once: each line is one MCU row (16 px), rendered and encoded the same way and cached by its
+ *   text: the name's lines once per verifier, the time line once per second.
+ * - Per request: no pixel is touched. The JPEG is the header, the holder's rows and the caption's rows, each row
+ *   followed by its restart marker (JPEG's own mechanism for independently coded pieces): a concatenation of
+ *   bytes. libvips encodes every pixel the counter sees; the decoder sees one ordinary baseline JPEG.
  */
 import { Buffer } from 'node:buffer';
 import sharp from 'sharp';
 import type { Photo } from '../../registry/port.js';
 import { ByteBoundedLru } from './lru.js';
 import type { IndonesianZone } from '../local-time.js';
+import { jpegHeader, joinable, rowsWithMarkers, splitJpegRows, type JpegRows } from './jpeg-rows.js';
 import { PHOTO_MAX_SIDE, stampTime, type CounterPhotos, type PhotoStamp } from './photo.js';
 
-// Every pipeline here is a tiny image seen once: libvips' operation cache only costs (1.83 → 1.45 ms CPU per 120×160
-// JPEG encode measured here), and threads inside one image only add hand-offs; requests already run side by side.
+// Every pipeline here is a tiny image seen once: libvips' operation cache only costs, and threads inside one image
+// only add hand-offs; requests already run side by side.
 sharp.cache(false);
 sharp.concurrency(1);
 
 export const COUNTER_PHOTO_CONTENT_TYPE = 'image/jpeg';
 const JPEG_QUALITY = 82;
+/** 4:2:0: an MCU is 16×16 pixels, so a caption line and the photo's padding are whole 16-pixel rows. */
+const JPEG_OPTIONS = { quality: JPEG_QUALITY, optimiseCoding: false, chromaSubsampling: '4:2:0' } as const;
+export const CAPTION_LINE_PX = 16;
+const CAPTION_BACKGROUND = '#1a1a1a';
 const FONT_FAMILY = "'DejaVu Sans Condensed', 'DejaVu Sans', sans-serif";
 /** Larger inputs are refused rather than decoded (a registry photo is a few hundred pixels a side). */
 const MAX_INPUT_PIXELS = 4096 * 4096;
 
-interface Downsized {
-  pixels: Buffer;
+interface Prepared {
+  /** The photo's rows (restart intervals), with their markers RST0… after each, ready to concatenate. */
+  bytes: Buffer;
+  shape: JpegRows;
+  rows: number;
   width: number;
+  /** The photo's own height before padding to whole rows. */
   height: number;
-}
-
-interface Overlay {
-  /** RGBA, straight (not premultiplied) alpha, `width` = the photo's width. */
-  pixels: Buffer;
-  height: number;
-  top: number;
 }
 
 export interface CounterPhotoStats {
-  /** Verifications whose downsized photo came from the cache (no registry read, no resize). */
+  /** Verifications whose prepared photo came from the cache (no registry read, no resize). */
   hits: number;
   /** Verifications that read the registry photo and downsized it. */
   resizes: number;
-  /** SVG captions rendered (name or time overlays); the rest came from the overlay cache. */
+  /** Caption lines rendered (SVG + JPEG); the rest came from the caption cache. */
   captionRenders: number;
-  /** Bytes and entries in the downsized-photo cache. */
+  /** Bytes and entries in the prepared-photo cache. */
   cachedBytes: number;
   cachedHolders: number;
 }
@@ -60,29 +66,29 @@ export interface SharpCounterPhotos extends CounterPhotos {
 }
 
 export interface SharpCounterPhotoOptions {
-  /** Bound on the downsized photos kept (bytes of raw pixels; 120×160 RGB = 57.6 kB). Default 64 MiB. */
+  /** Bound on the prepared photos kept (bytes; a 120×160 photo is about 3 kB). Default 64 MiB. */
   maxBytes?: number;
-  /** How long a downsized photo is served without reading the registry again. Default 10 minutes. */
+  /** How long a prepared photo is served without reading the registry again. Default 10 minutes. */
   maxAgeMs?: number;
   now?: () => number;
 }
 
 export function createSharpCounterPhotos(options: SharpCounterPhotoOptions = {}): SharpCounterPhotos {
-  const photos = new ByteBoundedLru<string, Downsized>({
+  const photos = new ByteBoundedLru<string, Prepared>({
     maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
     maxAgeMs: options.maxAgeMs ?? 10 * 60_000,
-    sizeOf: (d) => d.pixels.length + 64,
+    sizeOf: (p) => p.bytes.length + p.shape.tables.length + 256,
     ...(options.now ? { now: options.now } : {}),
   });
-  // Overlays are small (a band of the photo's width); a few hundred verifier names and seconds fit in 8 MiB.
-  const overlays = new ByteBoundedLru<string, Overlay[]>({
+  // A caption line is a few hundred bytes: thousands of verifier names and seconds fit in 8 MiB.
+  const lines = new ByteBoundedLru<string, JpegRows>({
     maxBytes: 8 * 1024 * 1024,
-    sizeOf: (list) => list.reduce((n, o) => n + o.pixels.length + 64, 0),
+    sizeOf: (l) => l.rows.reduce((n, r) => n + r.length, 0) + l.tables.length + 256,
   });
-  const loading = new Map<string, Promise<Downsized | null>>();
+  const loading = new Map<string, Promise<Prepared | null>>();
   const counts = { hits: 0, resizes: 0, captionRenders: 0 };
 
-  async function downsizedFor(holder: string, load: () => Promise<Photo | null>): Promise<Downsized | null> {
+  async function preparedFor(holder: string, load: () => Promise<Photo | null>): Promise<Prepared | null> {
     const cached = photos.get(holder);
     if (cached) {
       counts.hits++;
@@ -95,40 +101,39 @@ export function createSharpCounterPhotos(options: SharpCounterPhotoOptions = {})
         const photo = await load();
         if (!photo) return null;
         counts.resizes++;
-        const downsized = await downsize(photo.bytes);
-        if (downsized) photos.set(holder, downsized);
-        return downsized;
+        const prepared = await prepare(photo.bytes);
+        if (prepared) photos.set(holder, prepared);
+        return prepared;
       })().finally(() => loading.delete(holder));
       loading.set(holder, pending);
     }
     return pending;
   }
 
-  async function overlay(key: string, render: () => Promise<Overlay[]>): Promise<Overlay[]> {
-    const cached = overlays.get(key);
+  async function line(text: string, width: number, fontSize: number): Promise<JpegRows> {
+    const key = `${width}\u0000${fontSize}\u0000${text}`;
+    const cached = lines.get(key);
     if (cached) return cached;
     counts.captionRenders++;
-    const rendered = await render();
-    overlays.set(key, rendered);
+    const rendered = await renderLine(text, width, fontSize);
+    lines.set(key, rendered);
     return rendered;
   }
 
   return {
     async stamped(holder: string, load: () => Promise<Photo | null>, stamp: PhotoStamp): Promise<string | null> {
-      const photo = await downsizedFor(holder, load);
+      const photo = await preparedFor(holder, load);
       if (!photo) return null;
       try {
         const layout = captionLayout(stamp.verifierName, stamp.at, photo.width, photo.height, stamp.zone);
-        const size = `${photo.width}x${photo.height}`;
-        const [nameOverlays, timeOverlays] = await Promise.all([
-          overlay(`name\u0000${size}\u0000${stamp.verifierName}`, () => renderNameOverlays(layout, photo.width)),
-          overlay(`time\u0000${size}\u0000${layout.nameLines.length}\u0000${layout.time}`, () => renderTimeOverlay(layout, photo.width)),
+        const caption = await Promise.all([...layout.nameLines, layout.time].map((text) => line(text, photo.width, layout.fontSize)));
+        if (!caption.every((c) => joinable(photo.shape, c))) return null;
+        const captionRows = caption.flatMap((c) => c.rows);
+        const jpeg = Buffer.concat([
+          jpegHeader(photo.shape, (photo.rows + captionRows.length) * CAPTION_LINE_PX),
+          photo.bytes,
+          ...rowsWithMarkers(captionRows, photo.rows, true),
         ]);
-        const pixels = Buffer.from(photo.pixels);
-        for (const o of [...nameOverlays, ...timeOverlays]) blendOver(pixels, photo.width, o);
-        const jpeg = await sharp(pixels, { raw: { width: photo.width, height: photo.height, channels: 3 } })
-          .jpeg({ quality: JPEG_QUALITY, optimiseCoding: false })
-          .toBuffer();
         return `data:${COUNTER_PHOTO_CONTENT_TYPE};base64,${jpeg.toString('base64')}`;
       } catch {
         return null; // no photo rather than an unmarked one
@@ -138,8 +143,11 @@ export function createSharpCounterPhotos(options: SharpCounterPhotoOptions = {})
   };
 }
 
-/** Decodes any format libvips reads (PNG, JPEG, WebP…), flattens alpha on white, downsizes; raw sRGB pixels. */
-async function downsize(bytes: Uint8Array): Promise<Downsized | null> {
+/**
+ * Decodes any format libvips reads (PNG, JPEG, WebP…), flattens alpha on white, downsizes, pads with white to whole
+ * MCU rows and encodes; then the JPEG as restart intervals (null when the photo cannot be read).
+ */
+async function prepare(bytes: Uint8Array): Promise<Prepared | null> {
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
       .rotate() // EXIF orientation, for photos from cameras
@@ -149,7 +157,14 @@ async function downsize(bytes: Uint8Array): Promise<Downsized | null> {
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) return null;
-    return { pixels: data, width: info.width, height: info.height };
+    const padded = Math.ceil(info.height / CAPTION_LINE_PX) * CAPTION_LINE_PX;
+    const jpeg = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+      .extend({ bottom: padded - info.height, background: '#ffffff' })
+      .jpeg(JPEG_OPTIONS)
+      .toBuffer();
+    const shape = splitJpegRows(jpeg);
+    if (shape.mcuHeight !== CAPTION_LINE_PX || shape.rows.length * CAPTION_LINE_PX !== padded) return null;
+    return { bytes: Buffer.concat(rowsWithMarkers(shape.rows, 0, false)), shape, rows: shape.rows.length, width: info.width, height: info.height };
   } catch {
     return null;
   }
@@ -157,26 +172,26 @@ async function downsize(bytes: Uint8Array): Promise<Downsized | null> {
 
 export interface CaptionLayout {
   fontSize: number;
+  /** Each caption line is one 16-pixel band. */
   lineHeight: number;
   /** The verifier's name, wrapped to at most two lines. */
   nameLines: string[];
   time: string;
-  bandTop: number;
-  midTop: number;
+  /** First pixel row of the caption: the photo's height padded to whole bands. */
+  captionTop: number;
+  /** The whole image's height: the padded photo and one band per line. */
+  height: number;
 }
 
-/** Font size from the width (10 px at 120, 13 px at 160); the name wrapped by estimated glyph widths. */
+/** Font size from the width (10 px at 120, 12 px at 160, at least 8); the name wrapped by estimated glyph widths. */
 export function captionLayout(verifierName: string, at: Date, width: number, height: number, zone?: IndonesianZone): CaptionLayout {
-  const fontSize = Math.max(8, Math.min(13, Math.round(width / 12)));
-  const lineHeight = Math.round(fontSize * 1.25);
+  const fontSize = Math.max(8, Math.min(12, Math.round(width / 12)));
   const usable = width - 4;
   const nameLines = wrapByWidth(cleanText(verifierName), usable / fontSize, 2);
   // The time string as the shared helper gives it, as long as fits the estimated width.
   const time = stampTime(at, Math.max(8, Math.floor(usable / (fontSize * 0.56))), zone);
-  const lines = nameLines.length + 1;
-  const bandTop = Math.max(0, height - lines * lineHeight - 3);
-  const midTop = Math.max(0, Math.floor(height / 2) - Math.round(lineHeight / 2));
-  return { fontSize, lineHeight, nameLines, time, bandTop, midTop };
+  const captionTop = Math.ceil(height / CAPTION_LINE_PX) * CAPTION_LINE_PX;
+  return { fontSize, lineHeight: CAPTION_LINE_PX, nameLines, time, captionTop, height: captionTop + (nameLines.length + 1) * CAPTION_LINE_PX };
 }
 
 /** Control characters and lone surrogates are not allowed in XML: they become spaces. */
@@ -248,66 +263,18 @@ export function wrapByWidth(text: string, maxEm: number, maxLines: number): stri
   return kept;
 }
 
-const textElement = (text: string, x: number, baseline: number, fontSize: number) =>
-  `<text x="${x}" y="${baseline}" font-family="${FONT_FAMILY}" font-size="${fontSize}" fill="#ffffff">${escapeXml(text)}</text>`;
-
-/** The name: a 60 % dark stripe across the middle with the first line, and the 70 % dark bottom band with all lines. */
-async function renderNameOverlays(layout: CaptionLayout, width: number): Promise<Overlay[]> {
-  const { fontSize, lineHeight, nameLines } = layout;
-  const baseline = (i: number) => 2 + i * lineHeight + Math.round(fontSize * 0.9);
-  const bandHeight = (nameLines.length + 1) * lineHeight + 3;
-  const band = await renderSvg(
-    width,
-    bandHeight,
-    `<rect width="${width}" height="${bandHeight}" fill="#000000" fill-opacity="0.7"/>` +
-      nameLines.map((line, i) => textElement(line, 2, baseline(i), fontSize)).join(''),
-  );
-  const mid = await renderSvg(
-    width,
-    lineHeight,
-    `<rect width="${width}" height="${lineHeight}" fill="#000000" fill-opacity="0.6"/>` +
-      textElement(nameLines[0] ?? '', 2, Math.round(fontSize * 0.9), fontSize),
-  );
-  return [
-    { pixels: mid, height: lineHeight, top: layout.midTop },
-    { pixels: band, height: bandHeight, top: layout.bandTop },
-  ];
-}
-
-/** The time: white text only, on the band's last line (the band is already dark there). */
-async function renderTimeOverlay(layout: CaptionLayout, width: number): Promise<Overlay[]> {
-  const { fontSize, lineHeight, nameLines } = layout;
-  const pixels = await renderSvg(width, lineHeight, textElement(layout.time, 2, Math.round(fontSize * 0.9), fontSize));
-  return [{ pixels, height: lineHeight, top: layout.bandTop + 2 + nameLines.length * lineHeight }];
-}
-
-async function renderSvg(width: number, height: number, body: string): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  if (info.width !== width || info.height !== height || info.channels !== 4) throw new Error('caption render size');
-  return data;
-}
-
-/** Straight-alpha "over" of an RGBA overlay (the photo's width) onto RGB pixels from row `top`, clipped. */
-function blendOver(rgb: Buffer, width: number, overlay: Overlay): void {
-  const rows = Math.min(overlay.height, rgb.length / (width * 3) - overlay.top);
-  const src = overlay.pixels;
-  for (let y = 0; y < rows; y++) {
-    let s = y * width * 4;
-    let d = (overlay.top + y) * width * 3;
-    for (let x = 0; x < width; x++, s += 4, d += 3) {
-      const a = src[s + 3]!;
-      if (a === 0) continue;
-      if (a === 255) {
-        rgb[d] = src[s]!;
-        rgb[d + 1] = src[s + 1]!;
-        rgb[d + 2] = src[s + 2]!;
-        continue;
-      }
-      const k = a / 255;
-      rgb[d] = rgb[d]! + (src[s]! - rgb[d]!) * k;
-      rgb[d + 1] = rgb[d + 1]! + (src[s + 1]! - rgb[d + 1]!) * k;
-      rgb[d + 2] = rgb[d + 2]! + (src[s + 2]! - rgb[d + 2]!) * k;
-    }
-  }
+/**
+ * One caption line: white text on the dark band, 16 pixels high and the photo's width, encoded like the photo and
+ * split into its one restart interval.
+ */
+async function renderLine(text: string, width: number, fontSize: number): Promise<JpegRows> {
+  const baseline = Math.round((CAPTION_LINE_PX + fontSize * 0.72) / 2);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${CAPTION_LINE_PX}">` +
+    `<rect width="${width}" height="${CAPTION_LINE_PX}" fill="${CAPTION_BACKGROUND}"/>` +
+    `<text x="2" y="${baseline}" font-family="${FONT_FAMILY}" font-size="${fontSize}" fill="#ffffff">${escapeXml(text)}</text></svg>`;
+  const jpeg = await sharp(Buffer.from(svg)).flatten({ background: CAPTION_BACKGROUND }).toColourspace('srgb').jpeg(JPEG_OPTIONS).toBuffer();
+  const rows = splitJpegRows(jpeg);
+  if (rows.width !== width || rows.height !== CAPTION_LINE_PX || rows.rows.length !== 1) throw new Error('caption line size');
+  return rows;
 }
