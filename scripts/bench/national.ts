@@ -29,8 +29,10 @@ async function copyRows(db: Db, table: string, n: number, overrides: string) {
   for (let from = 0; from < n; from += BATCH) {
     const to = Math.min(n, from + BATCH) - 1;
     await db.execute(
-      sql.raw(`insert into ${table} select (jsonb_populate_record(null::${table}, to_jsonb(r) || ${overrides})).*
-               from (select * from ${table} limit 1) r, generate_series(${from}, ${to}) as i`),
+      // In FROM (lateral), not `(f(...)).*` in the select list: that form calls the function once per column.
+      sql.raw(`insert into ${table} select p.*
+               from (select * from ${table} limit 1) r, generate_series(${from}, ${to}) as i,
+                    lateral jsonb_populate_record(null::${table}, to_jsonb(r) || ${overrides}) as p`),
     );
   }
 }
@@ -44,9 +46,14 @@ export async function fillNational(db: Db, scale: number, now: Date): Promise<Na
   for (let m = 12; m >= 0; m--) await ensureAccessLogPartitions(db, new Date(now.getTime() - m * (YEAR_MS / 12)), 0);
   // NIKs spread over every real district (Kepmendagri codes), so the dashboard's drill-down has national shape:
   // district code (6 digits) || a serial (10 digits), unique per i. Not valid birth dates; nothing here checks them.
+  // The codes sit in a small table (an inline array of 7,000 literals would be evaluated for every row).
   const districts = REGENCIES.flatMap((r) => r.districts.map((d) => d.code));
-  const districtArray = `array[${districts.map((c) => `'${c}'`).join(',')}]`;
-  const nik = `(${districtArray})[1 + i % ${districts.length}] || lpad((i / ${districts.length})::text, 10, '0')`;
+  await db.execute(sql`create table if not exists bench_national_districts (k int primary key, code text not null)`);
+  await db.execute(sql`truncate bench_national_districts`);
+  await db.execute(
+    sql.raw(`insert into bench_national_districts select k - 1, code from unnest(array[${districts.map((c) => `'${c}'`).join(',')}]::text[]) with ordinality as t(code, k)`),
+  );
+  const nik = `(select code from bench_national_districts where k = i % ${districts.length}) || lpad((i / ${districts.length})::text, 10, '0')`;
   await copyRows(db, 'registry_residents', accounts, `jsonb_build_object('nik', ${nik})`);
   await copyRows(
     db,
@@ -72,6 +79,7 @@ export async function fillNational(db: Db, scale: number, now: Date): Promise<Na
                from generate_series(${from}, ${to}) as i`),
     );
   }
+  await db.execute(sql`drop table bench_national_districts`);
   await rollUpAccessStats(db, now);
   await db.execute(sql`analyze`);
   await db.execute(sql`reset statement_timeout`);
