@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --national [--national-scale 1]`: a year of national-sized history generated in SQL
  * (generate_series), written before the second run of the budgeted slices. At scale 1: 3 M accounts and registry
- * residents (copies of a seeded row with new NIKs), 30 M old KTP tokens (issued over the past year, half used) and
+ * residents (copies of a seeded row with new NIKs spread over every district) and their registrations, spread over the
+ * year, 30 M old KTP tokens (issued over the past year, half used) and
  * 30 M access-log rows (a verified row for every used token, an expired row for the others), spread over the year so
  * every monthly partition is filled; then the maintenance job's statistics roll-up runs over it.
  * Only ever run it yourself at a tiny scale on a shared machine (e.g. --national-scale 0.001).
@@ -19,6 +20,7 @@ export interface NationalFill {
   accessLog: number;
   ms: number;
   bytes: Record<string, number>;
+  bytesPerRow: Record<string, number | null>;
 }
 
 const YEAR_MS = 365 * 86_400_000;
@@ -37,10 +39,10 @@ async function copyRows(db: Db, table: string, n: number, overrides: string) {
   }
 }
 
-export async function fillNational(db: Db, scale: number, now: Date): Promise<NationalFill> {
+export async function fillNational(db: Db, scale: number, now: Date, options: { tokenScale?: number } = {}): Promise<NationalFill> {
   const started = performance.now();
   const accounts = Math.max(10, Math.round(3_000_000 * scale));
-  const tokens = Math.max(10, Math.round(30_000_000 * scale));
+  const tokens = Math.max(10, Math.round(30_000_000 * (options.tokenScale ?? scale)));
   await db.execute(sql`set statement_timeout = 0`);
   // Partitions for the past year, as the maintenance job would have made them month by month.
   for (let m = 12; m >= 0; m--) await ensureAccessLogPartitions(db, new Date(now.getTime() - m * (YEAR_MS / 12)), 0);
@@ -54,14 +56,29 @@ export async function fillNational(db: Db, scale: number, now: Date): Promise<Na
     sql.raw(`insert into bench_national_districts select k - 1, code from unnest(array[${districts.map((c) => `'${c}'`).join(',')}]::text[]) with ordinality as t(code, k)`),
   );
   const nik = `(select code from bench_national_districts where k = i % ${districts.length}) || lpad((i / ${districts.length})::text, 10, '0')`;
-  await copyRows(db, 'registry_residents', accounts, `jsonb_build_object('nik', ${nik})`);
+  await copyRows(db, 'registry_residents', accounts, `jsonb_build_object('nik', ${nik}, 'district_code', substr(${nik}, 1, 6), 'regency_code', substr(${nik}, 1, 4), 'province_code', substr(${nik}, 1, 2))`);
+  const start = new Date(now.getTime() - YEAR_MS).toISOString();
+  // Account i registered at start + i/accounts of the year and was activated a day later (≈ 250 k a month at scale
+  // 1, the order of the 405 k registrations of November 2022), so a month's statistics count a month's share.
+  const registeredAt = `('${start}'::timestamptz + (i::float8 / ${accounts}) * interval '364 days')`;
   await copyRows(
     db,
     'accounts',
     accounts,
-    `jsonb_build_object('id', 'nat-' || i, 'nik', ${nik}, 'email', 'nat-' || i || '@bench.test', 'status', 'active')`,
+    `jsonb_build_object('id', 'nat-' || i, 'nik', ${nik}, 'email', 'nat-' || i || '@bench.test', 'status', 'active',
+       'created_at', ${registeredAt}, 'activated_at', ${registeredAt} + interval '1 day', 'updated_at', ${registeredAt} + interval '1 day')`,
   );
-  const start = new Date(now.getTime() - YEAR_MS).toISOString();
+  for (let from = 0; from < accounts; from += BATCH) {
+    const to = Math.min(accounts, from + BATCH) - 1;
+    await db.execute(
+      sql.raw(`insert into registrations (id, nik, name, birth_date, email, phone, device_public_key, kind, status, decided_by, decided_at,
+                 channel, account_id, created_at, expires_at)
+               select 'nat-reg-' || i, ${nik}, 'PENDUDUK ' || i, '1990-01-01', 'nat-' || i || '@bench.test', '0812' || lpad(i::text, 8, '0'),
+                      'nat-device-' || i, 'new', 'approved', 'nat-operator', ${registeredAt} + interval '1 hour', 'counter', 'nat-' || i,
+                      ${registeredAt}, ${registeredAt} + interval '7 days'
+               from generate_series(${from}, ${to}) as i`),
+    );
+  }
   for (let from = 0; from < tokens; from += BATCH) {
     const to = Math.min(tokens, from + BATCH) - 1;
     // Token i issued at start + i/tokens of the year, expired 90 s later; even ones used 10 s after issue.
@@ -87,7 +104,7 @@ export async function fillNational(db: Db, scale: number, now: Date): Promise<Na
     db,
     sql`select t.name, coalesce((select sum(pg_total_relation_size(c.oid)) from pg_class c
                  where c.oid = t.name::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = t.name::regclass)), 0) as bytes
-        from unnest(array['ktp_tokens', 'access_log', 'accounts', 'registry_residents', 'access_stats_hourly']) as t(name)`,
+        from unnest(array['ktp_tokens', 'access_log', 'accounts', 'registrations', 'registry_residents', 'access_stats_hourly']) as t(name)`,
   );
   return {
     scale,
@@ -96,5 +113,15 @@ export async function fillNational(db: Db, scale: number, now: Date): Promise<Na
     accessLog: tokens,
     ms: Math.round(performance.now() - started),
     bytes: Object.fromEntries(sizes.map((s) => [s.name, Number(s.bytes)])),
+    // With their indexes (pg_total_relation_size), over the rows in the table (the bench's own rows included).
+    bytesPerRow: Object.fromEntries(
+      await Promise.all(
+        ['ktp_tokens', 'access_log', 'accounts', 'registrations'].map(async (name) => {
+          const [row] = await queryRows<{ n: number | string }>(db, sql.raw(`select count(*) as n from ${name}`));
+          const bytes = Number(sizes.find((s) => s.name === name)?.bytes ?? 0);
+          return [name, Number(row?.n) > 0 ? Math.round(bytes / Number(row!.n)) : null] as const;
+        }),
+      ),
+    ),
   };
 }
