@@ -157,13 +157,10 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
       where r.created_at >= ${start} and r.created_at < ${end} ${within(sql`r.nik`)}`,
     activations: sql`select a.nik, a.activated_at as at, 1 as n from accounts a
       where a.activated_at >= ${start} and a.activated_at < ${end} ${within(sql`a.nik`)}`,
-    // Verifications are successful redemptions, placed in the province of the account holder. The national view
-    // (rows per province) reads the hourly rollups up to their mark (rollups.ts); below a province, raw rows.
-    verifications:
-      scope.level === 'province'
-        ? verificationsSource(start, end)
-        : sql`select acc.nik, l.at, 1 as n from access_log l join accounts acc on acc.id = l.account_id
-      where l.outcome = 'verified' and l.at >= ${start} and l.at < ${end} ${within(sql`acc.nik`)}`,
+    // Verifications are successful redemptions, placed in the region of the account holder's NIK. Every level reads
+    // the hourly rollups up to their mark and raw rows after it (rollups.ts): per province nationally, per district
+    // within a province or a regency.
+    verifications: verificationsSource(start, end, { within: scope.parent?.code }),
     // Service requests (Pelayanan, created_at) are placed where the office queue places them: service_requests.
     // office_code, the regency of the holder's domicile in the registry, or the NIK's regency when the registry has
     // no record (createServiceRequest, src/domain/services/requests.ts; officeQueue filters on it). That is the same
