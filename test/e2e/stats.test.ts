@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { accessLog, accounts, registrations } from '../../src/db/schema/index.js';
+import { createServiceRequest } from '../../src/domain/services/requests.js';
+import { REQUESTS } from '../helpers/services.js';
 import { createTestOperator, currentOtp } from '../helpers/operator.js';
 import { browserSuiteTitle, chromiumAvailable, detectChromium, launchChromium, newPage, screenshot, startApp, type RunningApp } from './harness.js';
 
@@ -48,6 +50,21 @@ async function seed(app: RunningApp) {
     { at: new Date('2026-11-10T03:00:00Z'), tokenId: null, accountId: 'acc_1', verifierId: 'ver_1', outcome: 'verified', elements: ['nik'] },
     { at: new Date('2026-11-23T03:00:00Z'), tokenId: null, accountId: 'acc_2', verifierId: 'ver_1', outcome: 'verified', elements: ['nik'] },
   ]);
+  // Service requests (Pelayanan), created through the domain at their moments: Pangkep on 6 November, Buleleng on the 22nd.
+  const { clock } = app.ctx;
+  const before = clock.now().toISOString();
+  const { type, details, attachments, fulfilment } = REQUESTS.data_sync;
+  try {
+    for (const [accountId, nik, when] of [
+      ['acc_1', '7310014501900001', '2026-11-06T05:00:00Z'],
+      ['acc_2', '5108015002950002', '2026-11-22T05:00:00Z'],
+    ] as const) {
+      clock.set(when);
+      await createServiceRequest(app.ctx.deps, { resident: { accountId, nik, sessionId: 'ses_x', deviceId: 'dev_x' }, type, details, attachments: [...attachments], fulfilment });
+    }
+  } finally {
+    clock.set(before);
+  }
 }
 
 /** How many pixels of the canvas are not blank: a drawn chart has lines, bars, axes and labels. */
@@ -92,13 +109,23 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('monitoring dashboard in
 
       const cells = (selector: string) => page.locator(`${selector} td.num`).allTextContents();
       expect(await page.locator('#stats-total th').textContent()).toBe('TOTAL');
-      expect(await cells('#stats-total')).toEqual(['5', '2', '2']);
-      expect(await cells('tr[data-code="73"]')).toEqual(['3', '1', '1']);
+      // The fourth measure: service requests (Pelayanan), with its column header.
+      expect(await page.locator('#stats-table thead th.num').allTextContents()).toEqual(['Pendaftaran', 'Aktivasi', 'Verifikasi', 'Pelayanan']);
+      expect(await cells('#stats-total')).toEqual(['5', '2', '2', '2']);
+      expect(await cells('tr[data-code="73"]')).toEqual(['3', '1', '1', '1']);
+      expect(await page.locator('tr[data-code="51"] td[data-measure="serviceRequests"]').textContent()).toBe('1');
       expect(await page.locator('#stats-table tbody tr').count()).toBe(1 + 38);
       expect(await page.locator('#stats-footnote').textContent()).toContain('NIK');
       for (const id of ['stats-chart-days', 'stats-chart-regions']) {
         expect(await paintedPixels(page, id), id).toBeGreaterThan(500);
       }
+      // The per-day series carries the service requests too (6 and 22 November, WIB).
+      const series = await page.evaluate(() => {
+        const chart = (window as unknown as { Chart: { getChart(id: string): { data: { labels: string[]; datasets: { label: string; data: number[] }[] } } } }).Chart.getChart('stats-chart-days');
+        const pelayanan = chart.data.datasets.find((d) => d.label === 'Pelayanan')!;
+        return chart.data.labels.filter((_, i) => pelayanan.data[i]! > 0);
+      });
+      expect(series).toEqual(['2026-11-06', '2026-11-22']);
       await screenshot(page, 'stats-national');
 
       await page.click('tr[data-code="73"] th a');
@@ -106,8 +133,8 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('monitoring dashboard in
       await page.waitForSelector('body[data-charts-ready="true"]');
       expect(await page.locator('#stats-breadcrumb [aria-current="page"]').textContent()).toBe('SULAWESI SELATAN');
       expect(await page.locator('#stats-period-note').textContent()).toContain('WITA');
-      expect(await cells('#stats-total')).toEqual(['3', '1', '1']);
-      expect(await cells('tr[data-code="7310"]')).toEqual(['2', '1', '1']);
+      expect(await cells('#stats-total')).toEqual(['3', '1', '1', '1']);
+      expect(await cells('tr[data-code="7310"]')).toEqual(['2', '1', '1', '1']);
       expect(await paintedPixels(page, 'stats-chart-regions')).toBeGreaterThan(500);
       await screenshot(page, 'stats-province-73');
 
@@ -121,7 +148,8 @@ describe.skipIf(!chromiumAvailable())(browserSuiteTitle('monitoring dashboard in
       await page.waitForURL(/period=range/);
       await page.waitForSelector('body[data-charts-ready="true"]');
       expect(page.url()).toContain('level=district&parent=7310');
-      expect(await cells('#stats-total')).toEqual(['1', '1', '0']);
+      expect(await cells('#stats-total')).toEqual(['1', '1', '0', '1']);
+      expect(await cells('tr[data-code="731001"]')).toEqual(['1', '1', '0', '1']);
       await screenshot(page, 'stats-district-7310-range');
       expect(problems).toEqual([]);
     } finally {

@@ -4,9 +4,12 @@
  * local days (WIB nationally, the province's zone below it) under the injected clock, roles, bad queries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessLog, accounts, registrations } from '../../src/db/schema/index.js';
+import { accessLog, accounts, registrations, registryResidents } from '../../src/db/schema/index.js';
+import { createServiceRequest } from '../../src/domain/services/requests.js';
+import { demoRegistryRows } from '../../src/registry/seeded.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { createOperatorSession, operatorAuth, type OperatorSession } from '../helpers/operator.js';
+import { REQUESTS } from '../helpers/services.js';
 
 let ctx: TestContext;
 let admin: OperatorSession;
@@ -20,15 +23,17 @@ const PANGKEP_B = '7310044501900005'; // the same regency, district 731004
 const BULELENG = '5108015002950002'; // Bali (51, WITA)
 const PAREPARE = '7372016003850003'; // Sulawesi Selatan, Kota Parepare (7372)
 const UNKNOWN = '9901014501900009'; // a province the region table does not know
+// A Pangkep NIK (district 731001) whose registry record lives in Kota Parepare: its requests go to the 7372 office.
+const MOVED = '7310011207859002';
 
-type Counts = { registrations: number; activations: number; verifications: number };
+type Counts = { registrations: number; activations: number; verifications: number; serviceRequests: number };
 type Body = {
   level: string;
   zone: string;
   parent: { code: string; name: string } | null;
   breadcrumb: { level: string; code: string; name: string }[];
   period: { kind: string; from: string; to: string };
-  serviceRequests: { available: boolean };
+  measures: string[];
   total: Counts;
   rows: (Counts & { code: string; name: string })[];
   byDay: (Counts & { day: string })[];
@@ -91,6 +96,28 @@ async function seed() {
     log('acc_1', 'expired', at('2026-11-23T07:40:00Z')),
     log(null, 'invalid', at('2026-11-23T07:41:00Z')),
   ]);
+
+  // The holder who moved: the registry's regency (domicile) is Parepare, the NIK's is Pangkep.
+  const template = demoRegistryRows().residents[0]!;
+  await db.insert(registryResidents).values({ ...template, nik: MOVED, regency: 'KOTA PAREPARE', regencyCode: '7372', district: 'SOREANG', districtCode: '737203' });
+  // Service requests through the domain (the same call POST /v1/me/service-requests makes), each at its moment.
+  const request = async (accountId: string, nik: string, when: string) => {
+    ctx.clock.set(when);
+    const { type, details, attachments, fulfilment } = REQUESTS.data_sync;
+    await createServiceRequest(ctx.deps, { resident: { accountId, nik, sessionId: 'ses_x', deviceId: 'dev_x' }, type, details, attachments: [...attachments], fulfilment });
+  };
+  try {
+    // Pangkep (WITA): one second before and exactly at midnight WITA (both 22 November in WIB).
+    await request('acc_1', PANGKEP, '2026-11-22T15:59:59Z');
+    await request('acc_1', PANGKEP, '2026-11-22T16:00:00Z');
+    // Buleleng: one second before and exactly at midnight WIB (both 23 November in WITA).
+    await request('acc_2', BULELENG, '2026-11-22T16:59:59Z');
+    await request('acc_2', BULELENG, '2026-11-22T17:00:00Z');
+    // Today: the moved holder's request is Parepare's (office 7372), not Pangkep's.
+    await request('acc_moved', MOVED, '2026-11-23T07:00:00Z');
+  } finally {
+    ctx.clock.set('2026-11-23T08:00:00Z');
+  }
 }
 
 beforeAll(async () => {
@@ -124,18 +151,22 @@ describe('GET /v1/operator/stats', () => {
     expect(body.rows).toHaveLength(39);
     expect(row(body, '96')?.registrations).toBe(0);
     expect(body.rows.map((r) => r.code)).toEqual([...body.rows.map((r) => r.code)].sort());
-    expect(row(body, '11')).toEqual({ code: '11', name: 'ACEH', registrations: 0, activations: 0, verifications: 0 });
-    expect(row(body, '73')).toEqual({ code: '73', name: 'SULAWESI SELATAN', registrations: 4, activations: 2, verifications: 2 });
-    expect(row(body, '51')).toEqual({ code: '51', name: 'BALI', registrations: 1, activations: 1, verifications: 1 });
-    expect(row(body, '99')).toEqual({ code: '99', name: 'TIDAK DIKENAL', registrations: 1, activations: 0, verifications: 0 });
-    expect(body.total).toEqual({ registrations: 6, activations: 3, verifications: 3 });
-    for (const m of ['registrations', 'activations', 'verifications'] as const) expect(sum(body, m)).toBe(body.total[m]);
-    expect(body.serviceRequests.available).toBe(false);
+    expect(body.measures).toEqual(['registrations', 'activations', 'verifications', 'serviceRequests']);
+    expect(row(body, '11')).toEqual({ code: '11', name: 'ACEH', registrations: 0, activations: 0, verifications: 0, serviceRequests: 0 });
+    // Service requests: Sulawesi Selatan has Pangkep's two and the moved holder's one (Parepare's office).
+    expect(row(body, '73')).toEqual({ code: '73', name: 'SULAWESI SELATAN', registrations: 4, activations: 2, verifications: 2, serviceRequests: 3 });
+    expect(row(body, '51')).toEqual({ code: '51', name: 'BALI', registrations: 1, activations: 1, verifications: 1, serviceRequests: 2 });
+    expect(row(body, '99')).toEqual({ code: '99', name: 'TIDAK DIKENAL', registrations: 1, activations: 0, verifications: 0, serviceRequests: 0 });
+    expect(body.total).toEqual({ registrations: 6, activations: 3, verifications: 3, serviceRequests: 5 });
+    for (const m of ['registrations', 'activations', 'verifications', 'serviceRequests'] as const) expect(sum(body, m)).toBe(body.total[m]);
+    expect(body).not.toHaveProperty('serviceRequests');
     // One entry per local day of the period, zeros included; the 31 October 18.00Z registration is 1 November WIB.
     expect(body.byDay).toHaveLength(23);
-    expect(body.byDay[0]).toEqual({ day: '2026-11-01', registrations: 1, activations: 0, verifications: 0 });
-    expect(body.byDay.find((d) => d.day === '2026-11-22')).toEqual({ day: '2026-11-22', registrations: 1, activations: 1, verifications: 1 });
-    expect(body.byDay.find((d) => d.day === '2026-11-23')).toEqual({ day: '2026-11-23', registrations: 1, activations: 1, verifications: 2 });
+    expect(body.byDay[0]).toEqual({ day: '2026-11-01', registrations: 1, activations: 0, verifications: 0, serviceRequests: 0 });
+    // WIB days: 16.59.59Z is still the 22nd, 17.00Z the 23rd.
+    expect(body.byDay.find((d) => d.day === '2026-11-22')).toEqual({ day: '2026-11-22', registrations: 1, activations: 1, verifications: 1, serviceRequests: 3 });
+    expect(body.byDay.find((d) => d.day === '2026-11-23')).toEqual({ day: '2026-11-23', registrations: 1, activations: 1, verifications: 2, serviceRequests: 2 });
+    expect(body.byDay.reduce((s, d) => s + d.serviceRequests, 0)).toBe(5);
     expect(body.byDay.reduce((s, d) => s + d.registrations, 0)).toBe(6);
   });
 
@@ -143,7 +174,8 @@ describe('GET /v1/operator/stats', () => {
     const today = await stats('period=today');
     expect(today.period).toEqual({ kind: 'today', from: '2026-11-23', to: '2026-11-23' });
     // 23.30 WIB on the 22nd is not today nationally.
-    expect(today.total).toEqual({ registrations: 1, activations: 1, verifications: 2 });
+    expect(today.total).toEqual({ registrations: 1, activations: 1, verifications: 2, serviceRequests: 2 });
+    expect(row(today, '51')!.serviceRequests).toBe(1);
     const year = await stats('period=year');
     expect(year.period).toEqual({ kind: 'year', from: '2026-01-01', to: '2026-11-23' });
     expect(year.total.registrations).toBe(7);
@@ -156,7 +188,7 @@ describe('GET /v1/operator/stats', () => {
       const later = await createOperatorSession(ctx, 'supervisor');
       const next = await stats('period=today', later.token);
       expect(next.period.from).toBe('2026-11-24');
-      expect(next.total).toEqual({ registrations: 0, activations: 0, verifications: 0 });
+      expect(next.total).toEqual({ registrations: 0, activations: 0, verifications: 0, serviceRequests: 0 });
     } finally {
       ctx.clock.set('2026-11-23T08:00:00Z');
     }
@@ -170,7 +202,7 @@ describe('GET /v1/operator/stats', () => {
     // from/to alone mean a range.
     const implied = await stats('from=2026-11-20&to=2026-11-21');
     expect(implied.period.kind).toBe('range');
-    expect(implied.total).toEqual({ registrations: 2, activations: 1, verifications: 0 });
+    expect(implied.total).toEqual({ registrations: 2, activations: 1, verifications: 0, serviceRequests: 0 });
     expect(implied.byDay.map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21']);
   });
 
@@ -181,19 +213,32 @@ describe('GET /v1/operator/stats', () => {
     expect(regencies.breadcrumb.map((b) => b.code)).toEqual(['73']);
     // 00.30 WITA on the 23rd is today in Sulawesi Selatan.
     expect(regencies.total.registrations).toBe(2);
-    expect(row(regencies, '7310')).toMatchObject({ name: 'KABUPATEN PANGKAJENE DAN KEPULAUAN', registrations: 1 });
-    expect(row(regencies, '7372')).toMatchObject({ name: 'KOTA PAREPARE', registrations: 1, activations: 1, verifications: 0 });
+    // Midnight WITA: the 16.00Z request is today in Pangkep, the 15.59.59Z one is not; the moved holder's is Parepare's.
+    expect(row(regencies, '7310')).toMatchObject({ name: 'KABUPATEN PANGKAJENE DAN KEPULAUAN', registrations: 1, serviceRequests: 1 });
+    expect(row(regencies, '7372')).toMatchObject({ name: 'KOTA PAREPARE', registrations: 1, activations: 1, verifications: 0, serviceRequests: 1 });
+    expect(regencies.total.serviceRequests).toBe(2);
     expect(regencies.rows.every((r) => r.code.startsWith('73') && r.code.length === 4)).toBe(true);
-    expect(regencies.byDay).toEqual([{ day: '2026-11-23', registrations: 2, activations: 1, verifications: 1 }]);
+    expect(regencies.byDay).toEqual([{ day: '2026-11-23', registrations: 2, activations: 1, verifications: 1, serviceRequests: 2 }]);
+    // Bali is WITA too: both requests around midnight WIB are 23 November there.
+    const bali = await stats('level=regency&parent=51&period=today');
+    expect(row(bali, '5108')).toMatchObject({ serviceRequests: 2 });
 
     const districts = await stats('level=district&parent=7310');
     expect(districts.zone).toBe('WITA');
     expect(districts.breadcrumb.map((b) => b.code)).toEqual(['73', '7310']);
     expect(districts.rows.every((r) => r.code.startsWith('7310') && r.code.length === 6)).toBe(true);
-    expect(row(districts, '731001')).toMatchObject({ registrations: 2, activations: 1, verifications: 2 });
-    expect(row(districts, '731004')).toMatchObject({ registrations: 1, activations: 0, verifications: 0 });
-    expect(districts.total).toEqual({ registrations: 3, activations: 1, verifications: 2 });
-    for (const m of ['registrations', 'activations', 'verifications'] as const) expect(sum(districts, m)).toBe(districts.total[m]);
+    expect(row(districts, '731001')).toMatchObject({ registrations: 2, activations: 1, verifications: 2, serviceRequests: 2 });
+    expect(row(districts, '731004')).toMatchObject({ registrations: 1, activations: 0, verifications: 0, serviceRequests: 0 });
+    // The moved holder's NIK is in 731001, but the request belongs to the Parepare office: not counted here.
+    expect(districts.total).toEqual({ registrations: 3, activations: 1, verifications: 2, serviceRequests: 2 });
+    for (const m of ['registrations', 'activations', 'verifications', 'serviceRequests'] as const) expect(sum(districts, m)).toBe(districts.total[m]);
+
+    // In Parepare's districts the moved holder's request has no known district (the office is a regency), and the
+    // districts still sum to the regency's row.
+    const parepare = await stats('level=district&parent=7372');
+    expect(row(parepare, '737200')).toEqual({ code: '737200', name: 'TIDAK DIKENAL', registrations: 0, activations: 0, verifications: 0, serviceRequests: 1 });
+    expect(parepare.total.serviceRequests).toBe(1);
+    expect(sum(parepare, 'serviceRequests')).toBe(1);
   });
 
   it('400 invalid_request for a bad level, parent or period', async () => {
@@ -240,16 +285,21 @@ describe('GET /v1/operator/stats.csv', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="ikd-stats_province_2026-11-01_2026-11-23.csv"');
     const lines = (await res.text()).split('\r\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines.slice(0, 3)).toEqual(['KODE,PROVINSI,JUMLAH PENDAFTARAN,JUMLAH AKTIVASI,JUMLAH VERIFIKASI', ',TOTAL,6,3,3', '11,ACEH,0,0,0']);
-    expect(lines).toContain('73,SULAWESI SELATAN,4,2,2');
-    expect(lines).toContain('51,BALI,1,1,1');
+    expect(lines.slice(0, 3)).toEqual(['KODE,PROVINSI,JUMLAH PENDAFTARAN,JUMLAH AKTIVASI,JUMLAH VERIFIKASI,JUMLAH PELAYANAN', ',TOTAL,6,3,3,5', '11,ACEH,0,0,0,0']);
+    expect(lines).toContain('73,SULAWESI SELATAN,4,2,2,3');
+    expect(lines).toContain('51,BALI,1,1,1,2');
     expect(lines).toHaveLength(1 + 1 + 39 + 1);
 
     const drill = await ctx.app.request('/v1/operator/stats.csv?level=district&parent=7310&period=today', { headers: operatorAuth(admin.token) });
     expect(drill.status).toBe(200);
     const drillLines = (await drill.text()).split('\r\n');
-    expect(drillLines[0]).toBe('KODE,KECAMATAN,JUMLAH PENDAFTARAN,JUMLAH AKTIVASI,JUMLAH VERIFIKASI');
-    expect(drillLines[1]).toBe(',TOTAL,1,0,1');
+    expect(drillLines[0]).toBe('KODE,KECAMATAN,JUMLAH PENDAFTARAN,JUMLAH AKTIVASI,JUMLAH VERIFIKASI,JUMLAH PELAYANAN');
+    // Today in WITA: the request at 00.00 WITA, not the one a second before.
+    expect(drillLines[1]).toBe(',TOTAL,1,0,1,1');
+    expect(drillLines).toContain('731001,LIUKANG TANGAYA,1,0,1,1');
+
+    const regencyCsv = await (await ctx.app.request('/v1/operator/stats.csv?level=regency&parent=73', { headers: operatorAuth(admin.token) })).text();
+    expect(regencyCsv.split('\r\n')).toContain('7372,KOTA PAREPARE,1,1,0,1');
   });
 
   it('refuses what the JSON refuses', async () => {
@@ -275,6 +325,10 @@ describe('GET /operator/stats (page)', () => {
     expect(html).toContain('id="stats-chart-regions"');
     expect(html).toContain('src="/assets/vendor/chart.js"');
     expect(html).toContain('id="stats-footnote"');
+    // The fourth column: its header and the total (Pangkep 2, Bali 2, Parepare 1 this year).
+    expect(html).toMatch(/<th scope="col" class="num">Pelayanan<\/th>/);
+    expect(html).toContain('<td class="num" data-measure="serviceRequests">5</td>');
+    expect(html).not.toContain('stats-service-requests');
   });
 
   it('403 page for a plain operator, 401 page without a session, 400 page for a bad filter', async () => {

@@ -164,7 +164,7 @@ describe('statistics from rollups', () => {
     // Roll up to the middle of the data: the answer is half rollups, half raw rows, and the same.
     const half = await rollUpAccessStats(db, new Date('2026-11-15T10:07:00Z'));
     expect(half.until).toBe('2026-11-15T10:00:00.000Z');
-    const [rolled] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where outcome = 'verified'`);
+    const [rolled] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where outcome = 'verified' and district = ''`);
     expect(rolled!.n).toBeGreaterThan(100);
     expect(rolled!.n).toBeLessThan(312);
     expect(await serviceStats(db, period)).toEqual(before);
@@ -178,13 +178,176 @@ describe('statistics from rollups', () => {
     await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
     const again = await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
     expect(again.hours).toBe(0);
-    const [all] = await queryRows<{ n: number }>(db, sql`select sum(count)::int as n from access_stats_hourly where outcome = 'verified'`);
+    const [all] = await queryRows<{ n: number }>(db, sql`select sum(count)::int as n from access_stats_hourly where outcome = 'verified' and district = ''`);
     expect(all!.n).toBe(312);
     expect(await serviceStats(db, period)).toEqual(before);
     expect(await readDashboard(db, national)).toEqual(nationalBefore);
     expect(await readDashboard(db, bali)).toEqual(baliBefore);
     for (const offset of [7, 8, 9]) {
       expect(await fromSource(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual(await raw(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z'));
+    }
+  });
+});
+
+describe('statistics from rollups below a province (drizzle/0020: the district in the rollups)', () => {
+  it('a regency and a district drill-down over rolled-up hours equal the raw count, and are read from the rollups', async () => {
+    const { rollUpAccessStats } = await import('../../src/domain/operators/rollups.js');
+    const { dashboardScope, readDashboard } = await import('../../src/domain/operators/dashboard.js');
+    const own = await createTestContext();
+    try {
+      const db = own.deps.db;
+      const at = '2026-11-01T00:00:00Z';
+      // Sulawesi Selatan (73, WITA): Pangkep districts 731001 and 731004, Parepare 737201; and Bali (51).
+      const holders = [
+        ['acc-a', '7310014501900001'],
+        ['acc-b', '7310044501900005'],
+        ['acc-c', '7372016003850003'],
+        ['acc-d', '5171010101900002'],
+      ] as const;
+      for (const [id, nik] of holders) {
+        await db.execute(sql`insert into accounts (id, nik, email, phone, status, pin_hash, activated_at, created_at, updated_at)
+          values (${id}, ${nik}, ${`${id}@x.test`}, '0812', 'active', 'h', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)`);
+      }
+      // Scans every 23 minutes over 5 days from 2026-11-10T00:00Z, across WITA midnights (16.00Z), some not verified.
+      await db.execute(sql`insert into access_log (at, account_id, verifier_id, outcome, elements)
+        select '2026-11-10T00:00:00Z'::timestamptz + (i * interval '23 minutes'), (array['acc-a','acc-b','acc-c','acc-d'])[1 + i % 4], 'v',
+               case when i % 7 = 0 then 'expired' else 'verified' end, '{}'
+        from generate_series(0, 312) as i`);
+      const now = new Date('2026-11-30T00:00:00Z');
+      const range = { period: 'range' as const, from: '2026-11-10', to: '2026-11-14' };
+      const regencies = dashboardScope(now, { level: 'regency', parent: '73', ...range });
+      const districts = dashboardScope(now, { level: 'district', parent: '7310', ...range });
+      const national = dashboardScope(now, { level: 'province', ...range });
+      const read = async () => ({
+        regencies: await readDashboard(db, regencies),
+        districts: await readDashboard(db, districts),
+        national: await readDashboard(db, national),
+      });
+      // The raw count, by hand: verified scans of the holders of a NIK prefix within the WITA days.
+      const rawCount = async (prefix: string) => {
+        const [row] = await queryRows<{ n: number }>(
+          db,
+          sql`select count(*)::int as n from access_log l join accounts acc on acc.id = l.account_id
+              where l.outcome = 'verified' and acc.nik like ${`${prefix}%`}
+                and l.at >= '2026-11-09T16:00:00Z' and l.at < '2026-11-14T16:00:00Z'`,
+        );
+        return row!.n;
+      };
+      const raw = { '7310': await rawCount('7310'), '7372': await rawCount('7372'), '731001': await rawCount('731001'), '731004': await rawCount('731004') };
+      expect(raw['731001']).toBeGreaterThan(30);
+      expect(raw['731004']).toBeGreaterThan(30);
+      expect(raw['7310']).toBe(raw['731001'] + raw['731004']);
+
+      // Nothing rolled up yet: raw rows only.
+      const before = await read();
+      expect(before.regencies.rows.find((r) => r.code === '7310')!.verifications).toBe(raw['7310']);
+      expect(before.regencies.rows.find((r) => r.code === '7372')!.verifications).toBe(raw['7372']);
+      expect(before.districts.rows.find((r) => r.code === '731001')!.verifications).toBe(raw['731001']);
+      expect(before.districts.rows.find((r) => r.code === '731004')!.verifications).toBe(raw['731004']);
+      expect(before.districts.total.verifications).toBe(raw['7310']);
+
+      // Half rolled up (the mark inside a WITA day), then all: the same numbers, per region and per local day.
+      expect((await rollUpAccessStats(db, new Date('2026-11-12T09:30:00Z'))).until).toBe('2026-11-12T09:00:00.000Z');
+      expect(await read()).toEqual(before);
+      await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
+      expect(await read()).toEqual(before);
+      // Two grains: the province rows (district '') and the district rows, each summing to the same verifications.
+      const rolledDistricts = await queryRows<{ district: string; n: number }>(
+        db,
+        sql`select district, sum(count)::int as n from access_stats_hourly
+            where outcome = 'verified' and province = '73' and hour >= '2026-11-09T16:00:00Z' and hour < '2026-11-14T16:00:00Z' group by 1 order by 1`,
+      );
+      expect(rolledDistricts).toEqual([
+        { district: '', n: raw['7310'] + raw['7372'] },
+        { district: '731001', n: raw['731001'] },
+        { district: '731004', n: raw['731004'] },
+        { district: '737201', n: raw['7372'] },
+      ]);
+
+      // The raw rows are not what is read: with the rolled-up scans deleted from the access log, the drill-down
+      // still shows the rolled-up numbers (and the raw count is 0 now).
+      await db.execute(sql`delete from access_log where at < '2026-11-25T00:00:00Z'`);
+      expect(await rawCount('7310')).toBe(0);
+      expect(await read()).toEqual(before);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('drizzle/0020: rollups made before it', () => {
+  it('keeps the province rows as they were and adds district rows counted from the raw rows still in the log', async () => {
+    const { cp, mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const { createPgliteDatabase } = await import('../../src/db/pglite.js');
+    const { migrationsFolder } = await import('../../src/db/migrate.js');
+    const { dashboardScope, readDashboard } = await import('../../src/domain/operators/dashboard.js');
+    // The database as it was at 0019: the migrations up to it only.
+    const upTo19 = await mkdtemp(join(tmpdir(), 'ikd-0019-'));
+    const database = await createPgliteDatabase();
+    try {
+      await cp(migrationsFolder, upTo19, { recursive: true });
+      const journal = JSON.parse(await readFile(join(upTo19, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number }[] };
+      journal.entries = journal.entries.filter((e) => e.idx <= 19);
+      await writeFile(join(upTo19, 'meta/_journal.json'), JSON.stringify(journal));
+      await rm(join(upTo19, '0020_rollup_regions.sql'));
+      await migrate(database.db as never, { migrationsFolder: upTo19 });
+      const db = database.db;
+      const at = '2026-11-01T00:00:00Z';
+      for (const [id, nik] of [['acc-a', '7310014501900001'], ['acc-b', '7310044501900005'], ['acc-c', '7372016003850003']] as const) {
+        await db.execute(sql`insert into accounts (id, nik, email, phone, status, pin_hash, activated_at, created_at, updated_at)
+          values (${id}, ${nik}, ${`${id}@x.test`}, '0812', 'active', 'h', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)`);
+      }
+      await db.execute(sql`insert into access_log (at, account_id, verifier_id, outcome, elements)
+        select '2026-11-10T00:00:00Z'::timestamptz + (i * interval '17 minutes'), (array['acc-a','acc-b','acc-c'])[1 + i % 3], 'v',
+               case when i % 6 = 0 then 'expired' else 'verified' end, '{}'
+        from generate_series(0, 200) as i`);
+      // 0019's roll-up (province only), up to 2026-11-12T00:00Z.
+      await db.execute(sql`insert into access_stats_hourly (hour, province, outcome, count)
+        select date_trunc('hour', l.at at time zone 'UTC') at time zone 'UTC', coalesce(substr(acc.nik, 1, 2), ''), l.outcome, count(*)
+        from access_log l left join accounts acc on acc.id = l.account_id where l.at < '2026-11-12T00:00:00Z' group by 1, 2, 3`);
+      await db.execute(sql`insert into app_meta (key, value, updated_at) values ('stats.rollupUntil', '{"at":"2026-11-12T00:00:00.000Z"}'::jsonb, now())`);
+      // An hour whose raw rows are long gone (past the retention), and two rolled-up scans deleted from the log since.
+      await db.execute(sql`insert into access_stats_hourly (hour, province, outcome, count) values ('2024-01-05T03:00:00Z', '73', 'verified', 9)`);
+      await db.execute(sql`delete from access_log where seq in (select seq from access_log where outcome = 'verified' and account_id = 'acc-c' order by at limit 2)`);
+      const provinceCounts = sql`select hour, province, outcome, sum(count)::int as n from access_stats_hourly group by 1, 2, 3 order by 1, 2, 3`;
+      const before = await queryRows<{ hour: string; province: string; outcome: string; n: number }>(db, provinceCounts);
+
+      await migrate(database.db as never, { migrationsFolder });
+
+      // The province rows are what they were: GET /v1/admin/stats and the national view do not change.
+      expect(await queryRows(db, sql`select hour, province, outcome, sum(count)::int as n from access_stats_hourly where district = '' group by 1, 2, 3 order by 1, 2, 3`)).toEqual(before);
+      // The district rows are the raw rows of the rolled-up hours; the old hour and the two deleted scans have none.
+      const byDistrict = await queryRows<{ district: string; n: number }>(
+        db,
+        sql`select district, sum(count)::int as n from access_stats_hourly where outcome = 'verified' and district <> '' group by 1 order by 1`,
+      );
+      const raw = await queryRows<{ district: string; n: number }>(
+        db,
+        sql`select substr(acc.nik, 1, 6) as district, count(*)::int as n from access_log l join accounts acc on acc.id = l.account_id
+            where l.outcome = 'verified' and l.at < '2026-11-12T00:00:00Z' group by 1 order by 1`,
+      );
+      expect(raw.map((r) => r.district)).toEqual(['731001', '731004', '737201']);
+      expect(byDistrict).toEqual(raw);
+      const oldHour = await queryRows<{ district: string; n: number }>(db, sql`select district, count::int as n from access_stats_hourly where hour = '2024-01-05T03:00:00Z'`);
+      expect(oldHour).toEqual([{ district: '', n: 9 }]);
+      const [province73] = await queryRows<{ n: number }>(db, sql`select sum(count)::int as n from access_stats_hourly where outcome = 'verified' and district = '' and province = '73'`);
+      expect(province73!.n).toBe(raw.reduce((sum, r) => sum + r.n, 0) + 9 + 2);
+
+      // The drill-down over the migrated hours equals the raw count, also after a new roll-up (both grains).
+      const scope = dashboardScope(new Date('2026-11-30T00:00:00Z'), { level: 'district', parent: '7310', period: 'range', from: '2026-11-10', to: '2026-11-13' });
+      const fromRollups = await readDashboard(db, scope);
+      const { rollUpAccessStats } = await import('../../src/domain/operators/rollups.js');
+      await rollUpAccessStats(db, new Date('2026-11-20T00:00:00Z'));
+      expect(await readDashboard(db, scope)).toEqual(fromRollups);
+      await db.execute(sql`delete from app_meta where key = 'stats.rollupUntil'`);
+      expect(await readDashboard(db, scope)).toEqual(fromRollups);
+      expect(fromRollups.total.verifications).toBeGreaterThan(50);
+    } finally {
+      await database.close();
+      await rm(upTo19, { recursive: true, force: true });
     }
   });
 });

@@ -81,18 +81,24 @@ export const accessLog = pgTable(
 );
 
 /**
- * Statistics rollups (drizzle/0019): access-log rows per UTC hour, holder's province ('' without an account) and
- * outcome, made by the maintenance job up to the 'stats.rollupUntil' mark (src/domain/operators/rollups.ts).
+ * Statistics rollups (drizzle/0019, 0020): access-log rows per UTC hour and outcome, in two grains: per holder's
+ * province (district '', province '' without an account) and per holder's district (first 6 NIK digits), made by the
+ * maintenance job up to the 'stats.rollupUntil' mark (src/domain/operators/rollups.ts).
  */
 export const accessStatsHourly = pgTable(
   'access_stats_hourly',
   {
     hour: ts('hour').notNull(),
     province: text('province').notNull(),
+    district: text('district').notNull().default(''),
     outcome: text('outcome').notNull(),
     count: bigint('count', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ name: 'access_stats_hourly_pkey', columns: [t.hour, t.province, t.outcome] })],
+  (t) => [
+    primaryKey({ name: 'access_stats_hourly_pkey', columns: [t.hour, t.province, t.district, t.outcome] }),
+    index('access_stats_hourly_province_idx').on(t.hour, t.province, t.outcome).where(sql`${t.district} = ''`),
+    index('access_stats_hourly_district_idx').on(t.province, t.hour, t.district).where(sql`${t.district} <> ''`),
+  ],
 );
 
 export const rateLimits = pgTable(

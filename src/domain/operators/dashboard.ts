@@ -1,6 +1,7 @@
 /**
  * The monitoring dashboard's numbers (/operator/stats, seed 004's M-SINK monitoring and Tabel 13): registrations,
- * activations and verifications by province, regency or district within a period of Indonesian local days.
+ * activations, verifications and service requests (Pelayanan) by province, regency or district within a period of
+ * Indonesian local days.
  * Aggregates only — no NIK ever leaves this module, and there is no search by NIK (seed 004: after the 2022 leak
  * the monitoring app was cut down to aggregates and NIK search moved to a closed network).
  */
@@ -16,7 +17,7 @@ export const DASHBOARD_LEVELS = ['province', 'regency', 'district'] as const;
 export type DashboardLevel = (typeof DASHBOARD_LEVELS)[number];
 export const PERIOD_KINDS = ['today', 'month', 'year', 'range'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
-export const MEASURES = ['registrations', 'activations', 'verifications'] as const;
+export const MEASURES = ['registrations', 'activations', 'verifications', 'serviceRequests'] as const;
 export type Measure = (typeof MEASURES)[number];
 export type Counts = Record<Measure, number>;
 
@@ -71,8 +72,6 @@ export interface Dashboard {
   zone: IndonesianZone;
   period: { kind: PeriodKind; from: string; to: string };
   measures: Measure[];
-  /** There is no service-request table in this release; the page says so instead of showing a column of zeros. */
-  serviceRequests: { available: false; note: string };
   total: Counts;
   rows: DashboardRow[];
   /** Every day of the period, zeros included (the time-series chart). */
@@ -144,9 +143,9 @@ function knownRegions(scope: DashboardScope): { code: string; name: string }[] {
   return (findRegency(scope.parent!.code)?.districts ?? []).map((d) => ({ code: d.code, name: d.name }));
 }
 
-const zeros = (): Counts => ({ registrations: 0, activations: 0, verifications: 0 });
+const zeros = (): Counts => ({ registrations: 0, activations: 0, verifications: 0, serviceRequests: 0 });
 
-/** The dashboard for a checked scope: three grouped queries, each one range scan of a (time, NIK) index. */
+/** The dashboard for a checked scope: one grouped query per measure, each one range scan of a time index. */
 export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<Dashboard> {
   const { period } = scope;
   // Raw SQL: postgres.js cannot bind Date objects there, so the bounds go in as ISO text.
@@ -158,13 +157,20 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
       where r.created_at >= ${start} and r.created_at < ${end} ${within(sql`r.nik`)}`,
     activations: sql`select a.nik, a.activated_at as at, 1 as n from accounts a
       where a.activated_at >= ${start} and a.activated_at < ${end} ${within(sql`a.nik`)}`,
-    // Verifications are successful redemptions, placed in the province of the account holder. The national view
-    // (rows per province) reads the hourly rollups up to their mark (rollups.ts); below a province, raw rows.
-    verifications:
-      scope.level === 'province'
-        ? verificationsSource(start, end)
-        : sql`select acc.nik, l.at, 1 as n from access_log l join accounts acc on acc.id = l.account_id
-      where l.outcome = 'verified' and l.at >= ${start} and l.at < ${end} ${within(sql`acc.nik`)}`,
+    // Verifications are successful redemptions, placed in the region of the account holder's NIK. Every level reads
+    // the hourly rollups up to their mark and raw rows after it (rollups.ts): per province nationally, per district
+    // within a province or a regency.
+    verifications: verificationsSource(start, end, { within: scope.parent?.code }),
+    // Service requests (Pelayanan, created_at) are placed where the office queue places them: service_requests.
+    // office_code, the regency of the holder's domicile in the registry, or the NIK's regency when the registry has
+    // no record (createServiceRequest, src/domain/services/requests.ts; officeQueue filters on it). That is the same
+    // column GET /v1/admin/stats groups byRegency by, so both agree. The office is a regency; below it, the request's
+    // district is the NIK's district when the NIK belongs to the office's regency, and `<regency>00` (an unknown
+    // district) for a holder whose domicile moved away from the NIK's regency, so a regency's districts still sum
+    // to the regency's row.
+    serviceRequests: sql`select case when substr(sr.nik, 1, 4) = sr.office_code then substr(sr.nik, 1, 6) else sr.office_code || '00' end as nik,
+        sr.created_at as at, 1 as n from service_requests sr
+      where sr.created_at >= ${start} and sr.created_at < ${end} ${within(sql`sr.office_code`)}`,
   };
   const grouped = await Promise.all(MEASURES.map((m) => groupedCounts(db, sources[m], PREFIX[scope.level], zoneOffsetHours(period.zone))));
 
@@ -197,7 +203,6 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
     zone: period.zone,
     period: { kind: period.kind, from: period.from, to: period.to },
     measures: [...MEASURES],
-    serviceRequests: { available: false, note: 'service requests are not on this dashboard yet; GET /v1/admin/stats carries them (per type, status, regency, month)' },
     total,
     rows: [...rows.values()].sort((a, b) => a.code.localeCompare(b.code)),
     byDay: [...days.values()],
@@ -228,7 +233,7 @@ export function dashboardCsv(dashboard: Dashboard): string {
   const line = (cells: (string | number)[]) => cells.map(quote).join(',');
   const counts = (c: Counts) => MEASURES.map((m) => c[m]);
   return [
-    line(['KODE', regionHeading, 'JUMLAH PENDAFTARAN', 'JUMLAH AKTIVASI', 'JUMLAH VERIFIKASI']),
+    line(['KODE', regionHeading, 'JUMLAH PENDAFTARAN', 'JUMLAH AKTIVASI', 'JUMLAH VERIFIKASI', 'JUMLAH PELAYANAN']),
     line(['', 'TOTAL', ...counts(dashboard.total)]),
     ...dashboard.rows.map((row) => line([row.code, row.name, ...counts(row)])),
   ]

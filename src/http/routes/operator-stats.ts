@@ -43,7 +43,6 @@ const dashboardSchema = z.object({
   zone: z.enum(['WIB', 'WITA', 'WIT']).describe('days are local days in this zone: WIB nationally, the province zone below'),
   period: z.object({ kind: z.enum(PERIOD_KINDS), from: z.string(), to: z.string() }),
   measures: z.array(z.enum(MEASURES)),
-  serviceRequests: z.object({ available: z.literal(false), note: z.string() }),
   total: counts,
   rows: z.array(counts.extend({ code: z.string(), name: z.string() })),
   byDay: z.array(counts.extend({ day: z.string() })),
@@ -62,10 +61,11 @@ export function operatorStatsRoutes() {
   app.get(
     '/v1/operator/stats',
     describeRoute({
-      summary: 'Monitoring dashboard: registrations, activations and verifications by region and local day (aggregates only)',
+      summary: 'Monitoring dashboard: registrations, activations, verifications and service requests by region and local day (aggregates only)',
       description:
         'Counts per province (national view), per regency of a province or per district of a regency, within a period of ' +
-        'Indonesian local days, with the total and a per-day series. Supervisors and admins. There is no NIK search.',
+        'Indonesian local days, with the total and a per-day series. Service requests (Pelayanan) count by creation and ' +
+        'are placed in the office that serves them (the regency of the holder\'s domicile). Supervisors and admins. There is no NIK search.',
       tags: ['admin'],
       security: 'operator',
       responses: { 200: { description: 'Dashboard', schema: dashboardSchema } },

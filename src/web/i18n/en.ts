@@ -477,7 +477,6 @@ export const en: Record<MessageKey, string> = {
   'stats.measure.registrations': 'Registrations',
   'stats.measure.activations': 'Activations',
   'stats.measure.verifications': 'Verifications',
-  'stats.serviceRequests': 'Service requests (Pelayanan) are not on this dashboard yet; their counts per type, status, regency and month are in the admin statistics (GET /v1/admin/stats).',
   'stats.charts': 'Charts',
   'stats.chart.days': 'Counts per day ({zone})',
   'stats.chart.regions': 'Counts per {region}',
@@ -734,4 +733,6 @@ export const en: Record<MessageKey, string> = {
   'svc.enum.lost': 'Lost',
   'svc.enum.damaged': 'Damaged',
   'svc.enum.data_change': 'Change of data',
+  // Monitoring dashboard: service requests (Pelayanan) as the fourth measure.
+  'stats.measure.serviceRequests': 'Service requests',
 };

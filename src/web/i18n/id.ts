@@ -477,7 +477,6 @@ export const id = {
   'stats.measure.registrations': 'Pendaftaran',
   'stats.measure.activations': 'Aktivasi',
   'stats.measure.verifications': 'Verifikasi',
-  'stats.serviceRequests': 'Permohonan layanan (Pelayanan) belum ditampilkan di dasbor ini; jumlahnya per jenis, status, kabupaten dan bulan ada di statistik admin (GET /v1/admin/stats).',
   'stats.charts': 'Grafik',
   'stats.chart.days': 'Jumlah per hari ({zone})',
   'stats.chart.regions': 'Jumlah per {region}',
@@ -734,6 +733,8 @@ export const id = {
   'svc.enum.lost': 'Hilang',
   'svc.enum.damaged': 'Rusak',
   'svc.enum.data_change': 'Perubahan data',
+  // Monitoring dashboard: service requests (Pelayanan) as the fourth measure.
+  'stats.measure.serviceRequests': 'Pelayanan',
 };
 
 export type MessageKey = keyof typeof id;

@@ -1,7 +1,7 @@
 /**
  * /operator/stats: the monitoring dashboard for supervisors and admins — the Tabel 13 table (KODE | PROVINSI |
- * JUMLAH with the TOTAL row first) per measure, drill-down links, a period filter, two charts and the CSV export.
- * The table is the page (it works without JavaScript); the charts are drawn by stats.js from a JSON data block.
+ * JUMLAH with the TOTAL row first) per measure (registrations, activations, verifications, service requests),
+ * drill-down links, a period filter, two charts and the CSV export. The table is the page (it works without JavaScript); the charts are drawn by stats.js from a JSON data block.
  */
 import type { Context } from 'hono';
 import { Layout } from '../layout.js';
@@ -44,7 +44,7 @@ export function StatsPage(props: StatsPageProps) {
   const chart = {
     labels: Object.fromEntries(MEASURES.map((m) => [m, t(`stats.measure.${m}`)])),
     byDay: d.byDay,
-    rows: d.rows.map((r) => ({ code: r.code, name: r.name, registrations: r.registrations, activations: r.activations, verifications: r.verifications })),
+    rows: d.rows.map((r) => ({ code: r.code, name: r.name, ...Object.fromEntries(MEASURES.map((m) => [m, r[m]])) })),
   };
   return (
     <Layout lang={lang} t={t} title={t('stats.title')} area={t('stats.area')} switchHref={props.switchHref} wide>
@@ -159,9 +159,6 @@ export function StatsPage(props: StatsPageProps) {
             </tbody>
           </table>
         </div>
-        <p class="notice" id="stats-service-requests">
-          {t('stats.serviceRequests')}
-        </p>
       </section>
 
       <section class="card" aria-labelledby="stats-charts-heading">

@@ -4,7 +4,7 @@
  * The numbers come from the page's JSON data block, the same ones as the table; nothing is fetched.
  */
 const $ = (id) => document.getElementById(id);
-const COLORS = { registrations: '#0b4f8a', activations: '#1a7f45', verifications: '#b35c00' };
+const COLORS = { registrations: '#0b4f8a', activations: '#1a7f45', verifications: '#b35c00', serviceRequests: '#7b3fa0' };
 
 function draw() {
   const Chart = window.Chart;
