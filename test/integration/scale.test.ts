@@ -162,8 +162,9 @@ describe('statistics from rollups', () => {
     expect(nationalBefore.total.verifications).toBe(312);
 
     // Roll up to the middle of the data: the answer is half rollups, half raw rows, and the same.
+    // The mark moves by whole minutes, two behind the clock.
     const half = await rollUpAccessStats(db, new Date('2026-11-15T10:07:00Z'));
-    expect(half.until).toBe('2026-11-15T10:00:00.000Z');
+    expect(half.until).toBe('2026-11-15T10:05:00.000Z');
     const [rolled] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where outcome = 'verified' and district = ''`);
     expect(rolled!.n).toBeGreaterThan(100);
     expect(rolled!.n).toBeLessThan(312);
@@ -173,6 +174,21 @@ describe('statistics from rollups', () => {
       expect(r.length).toBeGreaterThan(20);
       expect(await fromSource(offset, '2026-11-10T00:00:00Z', '2026-11-20T00:00:00Z')).toEqual(r);
     }
+
+    // Inside one hour: scans every 37 minutes put one at 10:07 (i = 211) and one at 10:44; a roll-up at 10:40 adds
+    // the first to the 10:00 row the last roll-up made, and the answer is still the raw count.
+    const hourRow = async () =>
+      (await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where hour = '2026-11-15T10:00:00Z' and district = ''`))[0]!.n;
+    expect(await hourRow()).toBe(0);
+    expect((await rollUpAccessStats(db, new Date('2026-11-15T10:40:00Z'))).until).toBe('2026-11-15T10:38:00.000Z');
+    expect(await hourRow()).toBe(1);
+    expect(await serviceStats(db, period)).toEqual(before);
+    expect((await rollUpAccessStats(db, new Date('2026-11-15T11:02:00Z'))).until).toBe('2026-11-15T11:00:00.000Z');
+    expect(await hourRow()).toBe(2);
+    expect(await serviceStats(db, period)).toEqual(before);
+
+    // Two roll-ups at once (two processes): the second finds the mark moved and stops; nothing is counted twice.
+    await Promise.all([rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z')), rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'))]);
 
     // All rolled up: still the same; a second roll-up adds nothing.
     await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
@@ -247,7 +263,7 @@ describe('statistics from rollups below a province (drizzle/0020: the district i
       expect(before.districts.total.verifications).toBe(raw['7310']);
 
       // Half rolled up (the mark inside a WITA day), then all: the same numbers, per region and per local day.
-      expect((await rollUpAccessStats(db, new Date('2026-11-12T09:30:00Z'))).until).toBe('2026-11-12T09:00:00.000Z');
+      expect((await rollUpAccessStats(db, new Date('2026-11-12T09:30:00Z'))).until).toBe('2026-11-12T09:28:00.000Z');
       expect(await read()).toEqual(before);
       await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
       expect(await read()).toEqual(before);

@@ -17,6 +17,8 @@ import { LONGEST_RATE_LIMIT_WINDOW_MS, RETENTION, type RetentionTable } from './
 export const MAINTENANCE_LOCK_KEY = 0x494b4401;
 export const MAINTENANCE_META_KEY = 'maintenance.lastRun';
 export const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
+/** The statistics roll-up alone runs this often between full maintenance runs (Node; Workers roll up with the cron). */
+export const STATS_ROLLUP_INTERVAL_MS = 60_000;
 export const MAINTENANCE_FIRST_RUN_MS = 5_000;
 /** Rows per DELETE: each statement holds its row locks only for its own few milliseconds, however big the backlog. */
 export const PURGE_BATCH_SIZE = 5_000;
@@ -149,12 +151,29 @@ async function dailyCheckpoint(deps: Parameters<typeof runMaintenance>[0]): Prom
 /** The Node timer: a first run shortly after start, then every interval; each process runs one (see runMaintenance). */
 export function createMaintenanceJob(
   deps: Parameters<typeof runMaintenance>[0],
-  options: { intervalMs?: number; firstRunMs?: number } = {},
+  options: { intervalMs?: number; firstRunMs?: number; rollupIntervalMs?: number } = {},
 ) {
   const intervalMs = options.intervalMs ?? MAINTENANCE_INTERVAL_MS;
+  const rollupIntervalMs = options.rollupIntervalMs ?? STATS_ROLLUP_INTERVAL_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let rollupTimer: ReturnType<typeof setInterval> | undefined;
   let running: Promise<unknown> | undefined;
+  let rollingUp: Promise<unknown> | undefined;
   let stopped = true;
+
+  // Between full runs, the statistics roll-up alone, once a minute (rollups.ts): under the maintenance lock, so a
+  // process that finds it taken (a full run, or another process's roll-up) simply skips this minute.
+  function rollUp() {
+    if (stopped || rollingUp) return;
+    rollingUp = deps.database
+      .withAdvisoryLock(MAINTENANCE_LOCK_KEY, () => rollUpAccessStats(deps.db, deps.clock.now()))
+      .catch((error: unknown) => {
+        deps.logger.warn('statistics roll-up failed', { error: error instanceof Error ? error.message : String(error) });
+      })
+      .finally(() => {
+        rollingUp = undefined;
+      });
+  }
 
   function schedule(ms: number) {
     if (stopped) return;
@@ -177,12 +196,18 @@ export function createMaintenanceJob(
     start() {
       stopped = false;
       schedule(options.firstRunMs ?? MAINTENANCE_FIRST_RUN_MS);
+      if (rollupIntervalMs > 0) {
+        rollupTimer = setInterval(rollUp, rollupIntervalMs);
+        rollupTimer.unref?.();
+      }
     },
-    /** Stops the timer and waits for a run in flight. */
+    /** Stops the timers and waits for a run in flight. */
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(rollupTimer);
       await running;
+      await rollingUp;
     },
   };
 }
