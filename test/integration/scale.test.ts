@@ -205,6 +205,67 @@ describe('statistics from rollups', () => {
   });
 });
 
+describe('registrations and activations from rollups (drizzle/0021)', () => {
+  it('equal the raw count half and all rolled up, nationally and below a province, and stay when the raw rows go', async () => {
+    const { serviceStats, statsPeriod } = await import('../../src/domain/operators/stats.js');
+    const { rollUpAccessStats } = await import('../../src/domain/operators/rollups.js');
+    const { dashboardScope, readDashboard } = await import('../../src/domain/operators/dashboard.js');
+    const own = await createTestContext();
+    try {
+      const db = own.deps.db;
+      const niks = ['7310010101900011', '7310040101900012', '5171010101900013'];
+      // 120 registrations every 53 minutes and 60 activations every 97 minutes from 2026-12-01, across local midnights.
+      await db.execute(sql`insert into registrations (id, nik, name, birth_date, email, phone, device_public_key, kind, status, created_at, expires_at)
+        select 'st-reg-' || i, (array[${niks[0]}, ${niks[1]}, ${niks[2]}]::text[])[1 + i % 3], 'X', '1990-01-01', 'x@x.test', '0812', 'k', 'new', 'approved',
+               '2026-12-01T00:00:00Z'::timestamptz + i * interval '53 minutes', '2026-12-30T00:00:00Z'::timestamptz
+        from generate_series(0, 119) as i`);
+      await db.execute(sql`insert into accounts (id, nik, email, phone, status, pin_hash, activated_at, created_at, updated_at)
+        select 'st-acc-' || i, substr((array[${niks[0]}, ${niks[1]}, ${niks[2]}]::text[])[1 + i % 3], 1, 6) || lpad(i::text, 10, '0'), 'st-' || i || '@x.test', '0812', 'active', 'h',
+               '2026-12-01T05:00:00Z'::timestamptz + i * interval '97 minutes', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z'
+        from generate_series(0, 59) as i`);
+      const now = new Date('2026-12-20T00:00:00Z');
+      const period = statsPeriod(now, '2026-12-01', '2026-12-07');
+      const scopes = [
+        dashboardScope(now, { period: 'range', from: '2026-12-01', to: '2026-12-07' }),
+        dashboardScope(now, { level: 'regency', parent: '73', period: 'range', from: '2026-12-01', to: '2026-12-07' }),
+        dashboardScope(now, { level: 'district', parent: '7310', period: 'range', from: '2026-12-01', to: '2026-12-07' }),
+      ];
+      const read = async () => ({ stats: await serviceStats(db, period), dashboards: await Promise.all(scopes.map((s) => readDashboard(db, s))) });
+      const before = await read();
+      expect([before.stats.registrations.total, before.stats.activations.total]).toEqual([120, 60]);
+      expect(before.dashboards[0]!.total).toMatchObject({ registrations: 120, activations: 60 });
+      expect(before.dashboards[2]!.rows.find((r) => r.code === '731004')).toMatchObject({ registrations: 40, activations: 20 });
+
+      // The mark inside the data, then past it: the same numbers, from rollups and raw rows together.
+      expect((await rollUpAccessStats(db, new Date('2026-12-03T10:07:00Z'))).until).toBe('2026-12-03T10:05:00.000Z');
+      const [half] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from account_stats_hourly where kind = 'registration' and district = ''`);
+      expect(half!.n).toBeGreaterThan(30);
+      expect(half!.n).toBeLessThan(120);
+      expect(await read()).toEqual(before);
+      await rollUpAccessStats(db, now);
+      const sums = await queryRows<{ kind: string; grain: string; n: number }>(
+        db,
+        sql`select kind, case when district = '' then 'province' else 'district' end as grain, sum(count)::int as n
+            from account_stats_hourly group by 1, 2 order by 1, 2`,
+      );
+      expect(sums).toEqual([
+        { kind: 'activation', grain: 'district', n: 60 },
+        { kind: 'activation', grain: 'province', n: 60 },
+        { kind: 'registration', grain: 'district', n: 120 },
+        { kind: 'registration', grain: 'province', n: 120 },
+      ]);
+      expect(await read()).toEqual(before);
+
+      // The raw rows gone (purged registrations, deleted accounts): the rolled-up hours still say what happened.
+      await db.execute(sql`delete from registrations where id like 'st-reg-%'`);
+      await db.execute(sql`delete from accounts where id like 'st-acc-%'`);
+      expect(await read()).toEqual(before);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('statistics from rollups below a province (drizzle/0020: the district in the rollups)', () => {
   it('a regency and a district drill-down over rolled-up hours equal the raw count, and are read from the rollups', async () => {
     const { rollUpAccessStats } = await import('../../src/domain/operators/rollups.js');
@@ -332,6 +393,14 @@ describe('drizzle/0020: rollups made before it', () => {
       const before = await queryRows<{ hour: string; province: string; outcome: string; n: number }>(db, provinceCounts);
 
       await migrate(database.db as never, { migrationsFolder });
+
+      // 0021: the activations before the mark (the three accounts, 2026-11-01) are counted into its rollups once.
+      expect(await queryRows(db, sql`select kind, district, sum(count)::int as n from account_stats_hourly group by 1, 2 order by 1, 2`)).toEqual([
+        { kind: 'activation', district: '', n: 3 },
+        { kind: 'activation', district: '731001', n: 1 },
+        { kind: 'activation', district: '731004', n: 1 },
+        { kind: 'activation', district: '737201', n: 1 },
+      ]);
 
       // The province rows are what they were: GET /v1/admin/stats and the national view do not change.
       expect(await queryRows(db, sql`select hour, province, outcome, sum(count)::int as n from access_stats_hourly where district = '' group by 1, 2, 3 order by 1, 2, 3`)).toEqual(before);

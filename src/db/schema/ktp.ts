@@ -101,6 +101,23 @@ export const accessStatsHourly = pgTable(
   ],
 );
 
+/** Registrations and activations per UTC hour, province and district (drizzle/0021): kind 'registration' | 'activation'. */
+export const accountStatsHourly = pgTable(
+  'account_stats_hourly',
+  {
+    hour: ts('hour').notNull(),
+    province: text('province').notNull(),
+    district: text('district').notNull().default(''),
+    kind: text('kind').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'account_stats_hourly_pkey', columns: [t.hour, t.province, t.district, t.kind] }),
+    index('account_stats_hourly_province_idx').on(t.hour, t.province, t.kind).where(sql`${t.district} = ''`),
+    index('account_stats_hourly_district_idx').on(t.province, t.hour, t.district).where(sql`${t.district} <> ''`),
+  ],
+);
+
 export const rateLimits = pgTable(
   'rate_limits',
   {

@@ -11,7 +11,7 @@ import { AppError } from '../../errors.js';
 import { findDistrict, findProvince, findRegency, PROVINCES, regenciesOfProvince } from '../../registry/regions.js';
 import { zoneOffsetHours, zoneOfProvince, type IndonesianZone } from '../local-time.js';
 import { MAX_STATS_DAYS } from './stats.js';
-import { verificationsSource } from './rollups.js';
+import { accountEventsSource, verificationsSource } from './rollups.js';
 
 export const DASHBOARD_LEVELS = ['province', 'regency', 'district'] as const;
 export type DashboardLevel = (typeof DASHBOARD_LEVELS)[number];
@@ -153,10 +153,9 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
   const end = sql`${period.end.toISOString()}::timestamptz`;
   const within = (nik: SQL) => (scope.parent ? sql`and ${nik} like ${`${scope.parent.code}%`}` : sql``);
   const sources: Record<Measure, SQL> = {
-    registrations: sql`select r.nik, r.created_at as at, 1 as n from registrations r
-      where r.created_at >= ${start} and r.created_at < ${end} ${within(sql`r.nik`)}`,
-    activations: sql`select a.nik, a.activated_at as at, 1 as n from accounts a
-      where a.activated_at >= ${start} and a.activated_at < ${end} ${within(sql`a.nik`)}`,
+    // Registrations and activations, like verifications below: rollups before the mark, raw rows after it.
+    registrations: accountEventsSource('registration', start, end, { within: scope.parent?.code }),
+    activations: accountEventsSource('activation', start, end, { within: scope.parent?.code }),
     // Verifications are successful redemptions, placed in the region of the account holder's NIK. Every level reads
     // the hourly rollups up to their mark and raw rows after it (rollups.ts): per province nationally, per district
     // within a province or a regency.

@@ -41,10 +41,14 @@ export async function rollUpAccessStats(db: Db, now: Date, options: { chunkHours
   let start: Date;
   if (mark?.at) start = new Date(mark.at);
   else {
-    // Once ever: where the log begins (a full read, so without the statement timeout).
+    // Once ever: where the history begins, the oldest scan, registration or activation (index reads, but on a
+    // partitioned log one per partition, so without the statement timeout).
     const [first] = await db.transaction(async (tx) => {
       await tx.execute(sql`set local statement_timeout = 0`);
-      return queryRows<{ at: string | Date | null }>(tx, sql`select min(at) as at from access_log`);
+      return queryRows<{ at: string | Date | null }>(
+        tx,
+        sql`select least((select min(at) from access_log), (select min(created_at) from registrations), (select min(activated_at) from accounts)) as at`,
+      );
     });
     start = first?.at ? floorHour(new Date(first.at).getTime()) : target;
   }
@@ -77,6 +81,22 @@ export async function rollUpAccessStats(db: Db, now: Date, options: { chunkHours
           -- The province rows, and the district rows of holders with an account.
           where g.whole_province = 1 or g.district <> ''
           on conflict (hour, province, district, outcome) do update set count = access_stats_hourly.count + excluded.count`);
+        // Registrations and activations of the same minutes (drizzle/0021), both grains, from their time indexes.
+        await tx.execute(sql`insert into account_stats_hourly (hour, province, district, kind, count)
+          select g.hour, g.province, coalesce(g.district, ''), g.kind, g.n from (
+            select r.hour, r.province, r.district, r.kind, count(*) as n, grouping(r.district) as whole_province
+            from (
+              select date_trunc('hour', created_at at time zone 'UTC') at time zone 'UTC' as hour, substr(nik, 1, 2) as province,
+                     substr(nik, 1, 6) as district, 'registration' as kind
+              from registrations where created_at >= ${iso(start)} and created_at < ${iso(end)}
+              union all
+              select date_trunc('hour', activated_at at time zone 'UTC') at time zone 'UTC', substr(nik, 1, 2), substr(nik, 1, 6), 'activation'
+              from accounts where activated_at >= ${iso(start)} and activated_at < ${iso(end)}
+            ) r
+            group by grouping sets ((r.hour, r.province, r.kind), (r.hour, r.province, r.district, r.kind))
+          ) g
+          where g.whole_province = 1 or g.district <> ''
+          on conflict (hour, province, district, kind) do update set count = account_stats_hourly.count + excluded.count`);
       }
       const value = sql`${JSON.stringify({ at: end.toISOString() })}::jsonb`;
       await tx.execute(sql`insert into app_meta (key, value, updated_at) values (${ROLLUP_META_KEY}, ${value}, ${iso(now)})
@@ -116,4 +136,33 @@ export function verificationsSource(start: SQL, end: SQL, options: { within?: st
     select acc.nik, l.at, 1 as n from access_log l join accounts acc on acc.id = l.account_id
       where l.outcome = 'verified' and l.at >= greatest(${start}, ${rollupMark}) and l.at < ${end}
         ${within ? sql`and acc.nik like ${`${within}%`}` : sql``}`;
+}
+
+export type AccountEvent = 'registration' | 'activation';
+
+/**
+ * Registrations (registrations.created_at) or activations (accounts.activated_at) in [start, end) as rows (nik = a
+ * NIK prefix, at, n), like verificationsSource: the rollups (drizzle/0021) before the mark, raw rows after it.
+ * Nationally the prefix is the province; `within` a province or regency (2 or 4 checked digits) the district.
+ * Rolled-up hours keep their counts when the raw rows go (a purged registration, a deleted account): statistics
+ * say what happened then.
+ */
+export function accountEventsSource(kind: AccountEvent, start: SQL, end: SQL, options: { within?: string } = {}): SQL {
+  const { within } = options;
+  if (within !== undefined && !/^\d{2}(\d{2})?$/.test(within)) throw new Error(`accountEventsSource: within must be 2 or 4 digits, not ${within}`);
+  const rolled = within
+    ? sql`select h.district as nik, h.hour as at, h.count as n from account_stats_hourly h
+      where h.kind = ${kind} and h.district <> '' and h.province = ${within.slice(0, 2)} and h.district like ${`${within}%`}
+        and h.hour >= ${start} and h.hour < least(${end}, ${rollupMark})`
+    : // The literal '' (not a parameter) lets the planner use the partial index of the province rows.
+      sql`select h.province as nik, h.hour as at, h.count as n from account_stats_hourly h
+      where h.kind = ${kind} and h.district = '' and h.hour >= ${start} and h.hour < least(${end}, ${rollupMark})`;
+  const nikFilter = (column: SQL) => (within ? sql`and ${column} like ${`${within}%`}` : sql``);
+  const raw =
+    kind === 'registration'
+      ? sql`select r.nik, r.created_at as at, 1 as n from registrations r
+          where r.created_at >= greatest(${start}, ${rollupMark}) and r.created_at < ${end} ${nikFilter(sql`r.nik`)}`
+      : sql`select a.nik, a.activated_at as at, 1 as n from accounts a
+          where a.activated_at >= greatest(${start}, ${rollupMark}) and a.activated_at < ${end} ${nikFilter(sql`a.nik`)}`;
+  return sql`${rolled} union all ${raw}`;
 }

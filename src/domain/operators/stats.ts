@@ -2,7 +2,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/types.js';
 import { findProvince, findRegency } from '../../registry/regions.js';
-import { verificationsSource } from './rollups.js';
+import { accountEventsSource, verificationsSource } from './rollups.js';
 
 export interface CountByProvince {
   code: string;
@@ -74,9 +74,9 @@ export async function serviceStats(db: DbOrTx, period: { from: string; to: strin
   const start = sql`${period.start.toISOString()}::timestamptz`;
   const end = sql`${period.end.toISOString()}::timestamptz`;
   const [registrations, activations, verifications, serviceRequests] = await Promise.all([
-    series(db, sql`select r.nik, r.created_at as at, 1 as n from registrations r where r.created_at >= ${start} and r.created_at < ${end}`),
-    series(db, sql`select a.nik, a.activated_at as at, 1 as n from accounts a where a.activated_at >= ${start} and a.activated_at < ${end}`),
-    // From the hourly rollups up to their mark, raw rows after it (rollups.ts): a month reads ≈ 30 × 24 × 38 rows.
+    // Each from the hourly rollups up to their mark, raw rows after it (rollups.ts): a month reads ≈ 30 × 24 × 38 rows.
+    series(db, accountEventsSource('registration', start, end)),
+    series(db, accountEventsSource('activation', start, end)),
     series(db, verificationsSource(start, end)),
     serviceRequestStats(db, start, end),
   ]);
