@@ -13,7 +13,8 @@ export const LONGEST_RATE_LIMIT_WINDOW_MS = HOUR;
 /**
  * access_log is kept by month (drizzle/0019): the monthly partitions of the last 24 months stay, older ones are
  * detached and dropped whole by the maintenance job (partitions.ts). Two years covers a holder's "who saw my data"
- * questions and an audit of any counter; the hourly statistics rollups (access_stats_hourly) are kept for good.
+ * questions and an audit of any counter; the hourly statistics rollups (access_stats_hourly, account_stats_hourly)
+ * are kept for good.
  */
 export const ACCESS_LOG_RETENTION_MONTHS = 24;
 /** Partitions made ahead of time: the current month and the three after it, so no insert ever waits on DDL. */
