@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTransition, actorMayTake, REQUEST_STATUSES, type RequestStatus } from '../../src/domain/services/state-machine.js';
 import type { Fulfilment } from '../../src/domain/services/catalog.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { createOperatorSession, type OperatorSession } from '../helpers/operator.js';
+import { createOperatorSession, operatorAuth, type OperatorSession } from '../helpers/operator.js';
 import { asResident, createActiveResident, type ActiveResident } from '../helpers/resident.js';
 import { forceStatus, REQUESTS, submitRequest, transition } from '../helpers/services.js';
 
@@ -36,11 +36,18 @@ const BODIES: Record<Fulfilment, unknown> = {
 describe.each(['download', 'pickup', 'delivery'] as const)('POST …/transition, fulfilment %s', (fulfilment) => {
   it('takes exactly the legal operator steps; every other state × target is 409 invalid_transition and changes nothing', async () => {
     const outcomes: string[] = [];
+    // What GET …/{id} offers the operator in each status (allowedSteps: the page's buttons).
+    const offered = new Map<RequestStatus, string[]>();
     for (const from of REQUEST_STATUSES) {
       for (const to of REQUEST_STATUSES) {
         // Operator sessions idle out after 30 min of test clock; keep the clock still here.
         const created = await submitRequest(ctx, arif, BODIES[fulfilment]);
         await forceStatus(ctx, created.id, from);
+        if (!offered.has(from)) {
+          const view = await ctx.app.request(`/v1/operator/service-requests/${created.id}`, { headers: operatorAuth(operator.token) });
+          expect(view.status).toBe(200);
+          offered.set(from, ((await view.json()) as { allowedSteps: string[] }).allowedSteps);
+        }
         const res = await transition(ctx, operator.token, created.id, { to, ...(FIELDS[to] ?? {}) });
         const step = findTransition(from, to, fulfilment);
         const legal = step !== undefined && actorMayTake('operator', step);
@@ -61,6 +68,11 @@ describe.each(['download', 'pickup', 'delivery'] as const)('POST …/transition,
     if (fulfilment === 'pickup') expected.push('completed>picked_up');
     if (fulfilment === 'delivery') expected.push('completed>out_for_delivery', 'out_for_delivery>delivered', 'out_for_delivery>delivery_failed', 'delivery_failed>out_for_delivery');
     expect(outcomes.sort()).toEqual(expected.sort());
+    // The steps offered are exactly the steps the route takes, status by status.
+    for (const from of REQUEST_STATUSES) {
+      const taken = outcomes.filter((o) => o.startsWith(`${from}>`)).map((o) => o.slice(from.length + 1));
+      expect([...(offered.get(from) ?? [])].sort(), `allowedSteps in ${from}`).toEqual(taken.sort());
+    }
   }, 300_000);
 });
 

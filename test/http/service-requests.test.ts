@@ -141,7 +141,14 @@ describe('the whole path, one type per fulfilment', () => {
     expect(other.items.map((i) => i.id)).not.toContain(created.id);
     expect((await transition(ctx, bulelengCourier.token, created.id, { to: 'out_for_delivery' })).status).toBe(404);
 
-    await walk(ctx, courier.token, created.id, [{ to: 'out_for_delivery' }]);
+    // The courier's view offers the courier's steps only, from the state machine.
+    const steps = async () => (await json<{ allowedSteps: string[] }>(await asOperator(ctx, courier.token, 'GET', `/v1/operator/service-requests/${created.id}`))).allowedSteps;
+    expect(await steps()).toEqual(['out_for_delivery']);
+    const out = await transition(ctx, courier.token, created.id, { to: 'out_for_delivery' });
+    expect(out.status).toBe(200);
+    // The answer carries the steps from the new status, so the page needs no second read.
+    expect(((await out.json()) as { allowedSteps: string[] }).allowedSteps.sort()).toEqual(['delivered', 'delivery_failed']);
+    expect((await steps()).sort()).toEqual(['delivered', 'delivery_failed']);
     const noReason = await transition(ctx, courier.token, created.id, { to: 'delivery_failed' });
     expect(noReason.status).toBe(400);
     await walk(ctx, courier.token, created.id, [{ to: 'delivery_failed', reason: 'Rumah kosong' }, { to: 'out_for_delivery' }]);

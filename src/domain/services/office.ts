@@ -8,9 +8,9 @@ import { serviceRequestAttachments, serviceRequests } from '../../db/schema/inde
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { OperatorPrincipal } from '../operators/operators.js';
-import { findServiceType } from './catalog.js';
+import { findServiceType, type Fulfilment } from './catalog.js';
 import { decodeCursor, describeServiceRequest, PAGE_SIZE } from './requests.js';
-import { COURIER_STATUSES, OPEN_STATUSES, type RequestStatus, type TransitionActor } from './state-machine.js';
+import { COURIER_STATUSES, OPEN_STATUSES, stepsFor, type RequestStatus, type TransitionActor } from './state-machine.js';
 import { applyTransition, lockServiceRequest, type ServiceRequestRow } from './transitions.js';
 
 const seesAllOffices = (op: OperatorPrincipal) => op.role === 'supervisor' || op.role === 'admin';
@@ -115,7 +115,16 @@ export async function officeRequest(deps: Pick<Deps, 'db' | 'clock' | 'registry'
         citizenship: resident.citizenship,
       }
     : null;
-  return { ...described, nik: row.nik, officeCode: row.officeCode, overdue: isOverdue(row, deps.clock.now()), resident: record };
+  const actor: TransitionActor = operator.role === 'courier' ? 'courier' : 'operator';
+  return {
+    ...described,
+    nik: row.nik,
+    officeCode: row.officeCode,
+    overdue: isOverdue(row, deps.clock.now()),
+    resident: record,
+    // The steps this operator may take now, from the state machine itself: the page shows a button for each.
+    allowedSteps: stepsFor(actor, row.status as RequestStatus, row.fulfilment as Fulfilment),
+  };
 }
 
 /** GET …/attachments/{attachmentId}: the stored bytes and their sniffed type. */
@@ -166,5 +175,6 @@ export async function officeTransition(deps: Deps, input: OfficeTransitionInput)
       holder,
     });
   });
-  return { id: updated.id, number: updated.number, status: updated.status };
+  // The steps open to this operator from the new status (none once a courier's request is delivered).
+  return { id: updated.id, number: updated.number, status: updated.status, allowedSteps: stepsFor(actor, updated.status as RequestStatus, seen.fulfilment as Fulfilment) };
 }

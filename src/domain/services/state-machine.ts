@@ -56,6 +56,13 @@ export function actorMayTake(actor: TransitionActor, transition: Transition): bo
   return transition.by === actor || (actor === 'operator' && transition.by === 'courier');
 }
 
+/** The statuses `actor` may move a request to from `status` (what the operator's page offers as buttons). */
+export function stepsFor(actor: TransitionActor, status: RequestStatus, fulfilment: Fulfilment): RequestStatus[] {
+  return TRANSITIONS.filter((t) => t.from === status && (t.fulfilment === undefined || t.fulfilment === fulfilment) && actorMayTake(actor, t)).map(
+    (t) => t.to,
+  );
+}
+
 /** Statuses with nothing left to do for anyone (the attachments' retention counts from here). */
 export function isClosed(status: RequestStatus, fulfilment: Fulfilment): boolean {
   if (status === 'rejected' || status === 'cancelled' || status === 'picked_up' || status === 'delivered') return true;

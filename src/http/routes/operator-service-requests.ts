@@ -69,7 +69,13 @@ export function operatorServiceRequestRoutes() {
       responses: {
         200: {
           description: 'Request',
-          schema: requestSchema.extend({ nik: z.string(), officeCode: z.string(), overdue: z.boolean(), resident: z.record(z.string(), z.unknown()).nullable() }),
+          schema: requestSchema.extend({
+            nik: z.string(),
+            officeCode: z.string(),
+            overdue: z.boolean(),
+            resident: z.record(z.string(), z.unknown()).nullable(),
+            allowedSteps: z.array(status).describe('the statuses this operator (or courier) may move the request to now'),
+          }),
         },
       },
       errors: ['unauthorized', 'forbidden', 'not_found'],
@@ -109,7 +115,12 @@ export function operatorServiceRequestRoutes() {
       summary: 'One step of the request’s state machine; to: "completed" issues the output documents',
       tags: ['operator', 'services'],
       security: 'operator',
-      responses: { 200: { description: 'New status', schema: z.object({ id: z.string(), number: z.string(), status }) } },
+      responses: {
+        200: {
+          description: 'New status',
+          schema: z.object({ id: z.string(), number: z.string(), status, allowedSteps: z.array(status).describe('the steps open to this operator from the new status') }),
+        },
+      },
       errors: ['unauthorized', 'forbidden', 'not_found', 'invalid_transition', 'csrf_failed'],
     }),
     requireOperator('courier'),

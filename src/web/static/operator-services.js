@@ -8,19 +8,6 @@ import { busy, clear, fillDataList, formatAddress, formatDateTime, problemMessag
 
 const $ = (id) => document.getElementById(id);
 
-/** The server's table (src/domain/services/state-machine.ts), without the resident's own steps. */
-const TRANSITIONS = [
-  { from: 'submitted', to: 'in_review', by: 'operator' },
-  { from: 'in_review', to: 'processing', by: 'operator' },
-  { from: 'in_review', to: 'needs_correction', by: 'operator' },
-  { from: 'in_review', to: 'rejected', by: 'operator' },
-  { from: 'processing', to: 'completed', by: 'operator' },
-  { from: 'completed', to: 'picked_up', by: 'operator', fulfilment: 'pickup' },
-  { from: 'completed', to: 'out_for_delivery', by: 'courier', fulfilment: 'delivery' },
-  { from: 'out_for_delivery', to: 'delivered', by: 'courier', fulfilment: 'delivery' },
-  { from: 'out_for_delivery', to: 'delivery_failed', by: 'courier', fulfilment: 'delivery' },
-  { from: 'delivery_failed', to: 'out_for_delivery', by: 'courier', fulfilment: 'delivery' },
-];
 const NEEDS_REASON = ['rejected', 'delivery_failed'];
 
 let authedCall = null;
@@ -30,14 +17,10 @@ let current = null;
 const objectUrls = [];
 
 const statusLabel = (status) => t(`svc.status.${status}`);
-const actorOf = (role) => (role === 'courier' ? 'courier' : 'operator');
 
-/** The steps this operator may take on this request (operators also take the courier's). */
-export function allowedSteps(request, role) {
-  const actor = actorOf(role);
-  return TRANSITIONS.filter(
-    (tr) => tr.from === request.status && (!tr.fulfilment || tr.fulfilment === request.fulfilment) && (tr.by === actor || (actor === 'operator' && tr.by === 'courier')),
-  );
+/** The steps this operator may take on this request, as the server's state machine says (GET …/{id} allowedSteps). */
+export function allowedSteps(request) {
+  return (request.allowedSteps ?? []).map((to) => ({ to }));
 }
 
 function el(tag, props = {}, ...children) {
@@ -137,7 +120,7 @@ function showStatus(request) {
 }
 
 function showActions(request) {
-  const steps = allowedSteps(request, me?.role);
+  const steps = allowedSteps(request);
   const buttons = $('op-svc-buttons');
   buttons.replaceChildren();
   $('op-svc-actions').hidden = steps.length === 0;
@@ -189,7 +172,7 @@ async function takeStep(to) {
     if (result.ended) return;
     if (!result.ok) return say('op-svc-status', problemMessage(result.problem, result.headers), 'error');
     // Updated here, not re-read: a courier no longer sees a request once it is delivered.
-    current = { ...current, status: result.data.status };
+    current = { ...current, status: result.data.status, allowedSteps: result.data.allowedSteps };
     say('op-svc-status', t('svc.op.moved', { status: statusLabel(result.data.status) }), 'success');
     showStatus(current);
     showActions(current);
