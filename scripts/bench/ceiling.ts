@@ -26,6 +26,14 @@ const REDEEM_PARAMS = redeemQuery.params.map((p) => {
   return p.name;
 });
 
+/** The collect statement, rendered from the app's builder with its placeholders mapped by name (like the redemption's). */
+const collectQuery = new PgDialect().sqlToQuery(collectStatement());
+const COLLECT_SQL = collectQuery.sql;
+const COLLECT_PARAMS = collectQuery.params.map((p) => {
+  if (!(p instanceof Placeholder)) throw new Error('the collect statement has a literal parameter; the ceiling expects placeholders only');
+  return p.name;
+});
+
 /**
  * The least a document QR needs from the registry: the holder's KK with its members, in one statement (the holder's
  * row finds the card; the card lists its members in family order).
@@ -140,7 +148,8 @@ export function ceilingFetch(keys: KeyRing, client: postgres.Sql) {
     if (path.startsWith('/collect/')) {
       // GET /v1/verification-requests/{id}'s collect statement alone (the counter sees the NIK only).
       const apiKey = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
-      const [row] = await run(client, collectStatement({ apiKeyHash: sha256Hex(apiKey), id: path.slice('/collect/'.length), at: new Date().toISOString(), ...noticeIds() }));
+      const values: Record<string, string> = { apiKeyHash: sha256Hex(apiKey), id: path.slice('/collect/'.length), at: new Date().toISOString(), ...noticeIds() };
+      const [row] = await client.unsafe(COLLECT_SQL, COLLECT_PARAMS.map((name) => values[name]!), { prepare: true });
       if (!row) return json(401, { code: 'verifier_unauthorized' });
       if (!row.account_id) return json(410, { code: 'request_expired' });
       return json(200, { status: 'approved', resident: { nik: row.nik } });
