@@ -79,7 +79,9 @@ export interface SeedingDeps extends Deps {
 
 /** Deps for seeding from this process: the same key ring and pepper the server child is given. */
 export async function seedingDeps(url: string): Promise<SeedingDeps> {
-  const database: Database = createPostgresDatabase(url, { max: 8 });
+  // The bench's own connections (seeding, the national fill, the integrity counts over tens of millions of rows)
+  // run without the statement timeout; the server child under test keeps the app's default.
+  const database: Database = createPostgresDatabase(url, { max: 8, statementTimeoutMs: 0 });
   await applyMigrations(database);
   const storedKeys = generateKeyRing();
   const pepper = randomSecret(32);

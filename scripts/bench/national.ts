@@ -7,7 +7,7 @@
  * every monthly partition is filled; then the maintenance job's statistics roll-up runs over it.
  * Only ever run it yourself at a tiny scale on a shared machine (e.g. --national-scale 0.001).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/db/types.js';
 import { ensureAccessLogPartitions } from '../../src/domain/maintenance/partitions.js';
 import { rollUpAccessStats } from '../../src/domain/operators/rollups.js';
@@ -24,13 +24,25 @@ export interface NationalFill {
 }
 
 const YEAR_MS = 365 * 86_400_000;
+
+/**
+ * One fill statement without the statement timeout: each runs in its own transaction with SET LOCAL (the pool has
+ * several connections, so a session-level SET would reach only one of them).
+ */
+async function unbounded(db: Db, query: SQL): Promise<unknown> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local statement_timeout = 0`);
+    return tx.execute(query);
+  });
+}
 const BATCH = 1_000_000;
 
 /** Rows of `table` copied from one existing row, `n` times, with the columns in `overrides` (SQL over i) replaced. */
 async function copyRows(db: Db, table: string, n: number, overrides: string) {
   for (let from = 0; from < n; from += BATCH) {
     const to = Math.min(n, from + BATCH) - 1;
-    await db.execute(
+    await unbounded(
+      db,
       // In FROM (lateral), not `(f(...)).*` in the select list: that form calls the function once per column.
       sql.raw(`insert into ${table} select p.*
                from (select * from ${table} limit 1) r, generate_series(${from}, ${to}) as i,
@@ -43,16 +55,16 @@ export async function fillNational(db: Db, scale: number, now: Date, options: { 
   const started = performance.now();
   const accounts = Math.max(10, Math.round(3_000_000 * scale));
   const tokens = Math.max(10, Math.round(30_000_000 * (options.tokenScale ?? scale)));
-  await db.execute(sql`set statement_timeout = 0`);
   // Partitions for the past year, as the maintenance job would have made them month by month.
   for (let m = 12; m >= 0; m--) await ensureAccessLogPartitions(db, new Date(now.getTime() - m * (YEAR_MS / 12)), 0);
   // NIKs spread over every real district (Kepmendagri codes), so the dashboard's drill-down has national shape:
   // district code (6 digits) || a serial (10 digits), unique per i. Not valid birth dates; nothing here checks them.
   // The codes sit in a small table (an inline array of 7,000 literals would be evaluated for every row).
   const districts = REGENCIES.flatMap((r) => r.districts.map((d) => d.code));
-  await db.execute(sql`create table if not exists bench_national_districts (k int primary key, code text not null)`);
-  await db.execute(sql`truncate bench_national_districts`);
-  await db.execute(
+  await unbounded(db, sql`create table if not exists bench_national_districts (k int primary key, code text not null)`);
+  await unbounded(db, sql`truncate bench_national_districts`);
+  await unbounded(
+      db,
     sql.raw(`insert into bench_national_districts select k - 1, code from unnest(array[${districts.map((c) => `'${c}'`).join(',')}]::text[]) with ordinality as t(code, k)`),
   );
   const nik = `(select code from bench_national_districts where k = i % ${districts.length}) || lpad((i / ${districts.length})::text, 10, '0')`;
@@ -70,7 +82,8 @@ export async function fillNational(db: Db, scale: number, now: Date, options: { 
   );
   for (let from = 0; from < accounts; from += BATCH) {
     const to = Math.min(accounts, from + BATCH) - 1;
-    await db.execute(
+    await unbounded(
+      db,
       sql.raw(`insert into registrations (id, nik, name, birth_date, email, phone, device_public_key, kind, status, decided_by, decided_at,
                  channel, account_id, created_at, expires_at)
                select 'nat-reg-' || i, ${nik}, 'PENDUDUK ' || i, '1990-01-01', 'nat-' || i || '@bench.test', '0812' || lpad(i::text, 8, '0'),
@@ -83,23 +96,24 @@ export async function fillNational(db: Db, scale: number, now: Date, options: { 
     const to = Math.min(tokens, from + BATCH) - 1;
     // Token i issued at start + i/tokens of the year, expired 90 s later; even ones used 10 s after issue.
     const at = `('${start}'::timestamptz + (i::float8 / ${tokens}) * interval '365 days')`;
-    await db.execute(
+    await unbounded(
+      db,
       sql.raw(`insert into ktp_tokens (id, account_id, kid, elements, document, issued_at, expires_at, used_at, used_by)
                select 'nat' || md5(i::text), 'nat-' || (i % ${accounts}), 'bench', '{nik,nama}', 'ktp', ${at}, ${at} + interval '90 seconds',
                       case when i % 2 = 0 then ${at} + interval '10 seconds' end, case when i % 2 = 0 then 'nat-counter' end
                from generate_series(${from}, ${to}) as i`),
     );
-    await db.execute(
+    await unbounded(
+      db,
       sql.raw(`insert into access_log (at, token_id, account_id, verifier_id, outcome, elements, counter)
                select ${at} + case when i % 2 = 0 then interval '10 seconds' else interval '2 minutes' end, 'nat' || md5(i::text),
                       'nat-' || (i % ${accounts}), 'nat-counter', case when i % 2 = 0 then 'verified' else 'expired' end, '{nik,nama}', 'Loket 1'
                from generate_series(${from}, ${to}) as i`),
     );
   }
-  await db.execute(sql`drop table bench_national_districts`);
+  await unbounded(db, sql`drop table bench_national_districts`);
   await rollUpAccessStats(db, now);
-  await db.execute(sql`analyze`);
-  await db.execute(sql`reset statement_timeout`);
+  await unbounded(db, sql`analyze`);
   const sizes = await queryRows<{ name: string; bytes: number | string }>(
     db,
     sql`select t.name, coalesce((select sum(pg_total_relation_size(c.oid)) from pg_class c
@@ -113,11 +127,16 @@ export async function fillNational(db: Db, scale: number, now: Date, options: { 
     accessLog: tokens,
     ms: Math.round(performance.now() - started),
     bytes: Object.fromEntries(sizes.map((s) => [s.name, Number(s.bytes)])),
-    // With their indexes (pg_total_relation_size), over the rows in the table (the bench's own rows included).
+    // With their indexes (pg_total_relation_size), over the rows in the table and its partitions (reltuples, as of
+    // the ANALYZE above: a count(*) of 30 M rows would take minutes), the bench's own rows included.
     bytesPerRow: Object.fromEntries(
       await Promise.all(
         ['ktp_tokens', 'access_log', 'accounts', 'registrations'].map(async (name) => {
-          const [row] = await queryRows<{ n: number | string }>(db, sql.raw(`select count(*) as n from ${name}`));
+          const [row] = await queryRows<{ n: number | string | null }>(
+            db,
+            sql`select sum(greatest(c.reltuples, 0))::bigint as n from pg_class c
+                where c.oid = ${name}::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = ${name}::regclass)`,
+          );
           const bytes = Number(sizes.find((s) => s.name === name)?.bytes ?? 0);
           return [name, Number(row?.n) > 0 ? Math.round(bytes / Number(row!.n)) : null] as const;
         }),
