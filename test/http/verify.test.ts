@@ -55,7 +55,9 @@ describe('verify: happy path', () => {
     expect(body.photo!.startsWith('data:image/jpeg;base64,')).toBe(true);
     const photo = await sharp(Buffer.from(body.photo!.split(',')[1]!, 'base64')).metadata();
     expect(photo.format).toBe('jpeg');
-    expect(Math.max(photo.width!, photo.height!)).toBeLessThanOrEqual(160);
+    // The 120×160 KTP-el photo, then below it one 16-px band per caption line: one or two of name, one of time.
+    expect(photo.width).toBe(120);
+    expect([160 + 2 * 16, 160 + 3 * 16]).toContain(photo.height);
 
     const tokenId = tokenIdOf(token);
     const [row] = await ctx.deps.db.select().from(ktpTokens).where(eq(ktpTokens.id, tokenId));
