@@ -80,22 +80,24 @@ afterAll(async () => {
 });
 
 describe('GET /v1/admin/stats', () => {
-  it('counts by province (named) and by UTC day over the last 30 days', async () => {
+  it('counts by province (named) and by WIB day (UTC+7) over the last 30 days', async () => {
     const res = await ctx.app.request('/v1/admin/stats', { headers: operatorAuth(supervisor.token) });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toEqual({
       from: '2026-10-25',
       to: '2026-11-23',
+      zone: 'WIB',
       registrations: {
         total: 4,
         byProvince: [
           { code: '73', name: 'SULAWESI SELATAN', count: 3 },
           { code: '51', name: 'BALI', count: 1 },
         ],
+        // reg_2 (2026-11-20 23:59:59 UTC) is 06:59 on the 21st in Jakarta.
         byDay: [
-          { day: '2026-11-20', count: 2 },
-          { day: '2026-11-21', count: 1 },
+          { day: '2026-11-20', count: 1 },
+          { day: '2026-11-21', count: 2 },
           { day: '2026-11-22', count: 1 },
         ],
       },
@@ -138,8 +140,30 @@ describe('GET /v1/admin/stats', () => {
     });
   });
 
-  it('takes from/to (inclusive UTC days)', async () => {
-    const res = await ctx.app.request('/v1/admin/stats?from=2026-09-01&to=2026-11-20', { headers: operatorAuth(admin.token) });
+  it('days are local days of ?zone= (WIB, WITA, WIT or UTC): from/to and byDay move with it', async () => {
+    const get = async (query: string) => {
+      const res = await ctx.app.request(`/v1/admin/stats?${query}`, { headers: operatorAuth(admin.token) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { zone: string; registrations: { total: number; byDay: unknown[] } };
+    };
+    // 2026-11-21 in UTC holds reg_3 only; in WIB (from 2026-11-20T17:00Z) also reg_2, at 23:59:59 UTC.
+    const utc = await get('from=2026-11-21&to=2026-11-21&zone=UTC');
+    expect(utc.zone).toBe('UTC');
+    expect(utc.registrations.byDay).toEqual([{ day: '2026-11-21', count: 1 }]);
+    for (const zone of ['WIB', 'WITA', 'WIT']) {
+      const local = await get(`from=2026-11-21&to=2026-11-21&zone=${zone}`);
+      expect(local.zone).toBe(zone);
+      expect(local.registrations.byDay).toEqual([{ day: '2026-11-21', count: 2 }]);
+    }
+    // The WIT day of 2026-11-20 ends at 15:00 UTC: reg_1 (10:00) in it, reg_2 not.
+    expect((await get('from=2026-11-20&to=2026-11-20&zone=WIT')).registrations.byDay).toEqual([{ day: '2026-11-20', count: 1 }]);
+    const bad = await ctx.app.request('/v1/admin/stats?zone=PST', { headers: operatorAuth(admin.token) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: string }).code).toBe('invalid_request');
+  });
+
+  it('takes from/to (inclusive UTC days with zone=UTC)', async () => {
+    const res = await ctx.app.request('/v1/admin/stats?from=2026-09-01&to=2026-11-20&zone=UTC', { headers: operatorAuth(admin.token) });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { registrations: { total: number; byDay: unknown[] }; verifications: { total: number } };
     expect(body.registrations.total).toBe(3);

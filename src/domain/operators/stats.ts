@@ -2,7 +2,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/types.js';
 import { findProvince, findRegency } from '../../registry/regions.js';
+import { zoneOffsetHours, type IndonesianZone } from '../local-time.js';
 import { accountEventsSource, verificationsSource } from './rollups.js';
+
+/** The zone days are counted in: an Indonesian one (WIB by default, the national figures'), or UTC on request. */
+export type StatsZone = IndonesianZone | 'UTC';
+export const STATS_ZONES: readonly StatsZone[] = ['WIB', 'WITA', 'WIT', 'UTC'];
+const offsetHoursOf = (zone: StatsZone) => (zone === 'UTC' ? 0 : zoneOffsetHours(zone));
 
 export interface CountByProvince {
   code: string;
@@ -11,7 +17,7 @@ export interface CountByProvince {
 }
 
 export interface CountByDay {
-  /** YYYY-MM-DD, UTC. */
+  /** YYYY-MM-DD, a local day in the period's zone. */
   day: string;
   count: number;
 }
@@ -25,6 +31,7 @@ export interface Series {
 export interface ServiceStats {
   from: string;
   to: string;
+  zone: StatsZone;
   registrations: Series;
   activations: Series;
   verifications: Series;
@@ -49,7 +56,7 @@ export interface ServiceRequestStats extends ServiceFigures {
   byType: Array<ServiceFigures & { type: string }>;
   byStatus: Array<{ status: string; count: number }>;
   byRegency: Array<ServiceFigures & { code: string; name: string }>;
-  /** YYYY-MM, UTC. */
+  /** YYYY-MM, in the period's zone. */
   byMonth: Array<ServiceFigures & { month: string }>;
 }
 
@@ -57,30 +64,44 @@ const DAY_MS = 86_400_000;
 export const DEFAULT_STATS_DAYS = 30;
 export const MAX_STATS_DAYS = 366;
 
-/** The UTC days [from, to] inclusive; defaults to the last 30 days up to today (by the clock). */
-export function statsPeriod(now: Date, from?: string, to?: string): { from: string; to: string; start: Date; end: Date } {
-  const toDay = to ?? now.toISOString().slice(0, 10);
-  const end = new Date(Date.parse(`${toDay}T00:00:00Z`) + DAY_MS);
-  const fromDay = from ?? new Date(end.getTime() - DEFAULT_STATS_DAYS * DAY_MS).toISOString().slice(0, 10);
-  return { from: fromDay, to: toDay, start: new Date(`${fromDay}T00:00:00Z`), end };
+export interface StatsPeriod {
+  from: string;
+  to: string;
+  zone: StatsZone;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * The local days [from, to] inclusive in `zone` (WIB unless asked); defaults to the last 30 days up to today there
+ * (by the clock). start and end are whole hours in UTC (every Indonesian zone is whole hours from it), so the
+ * hourly rollups sum to local days exactly.
+ */
+export function statsPeriod(now: Date, from?: string, to?: string, zone: StatsZone = 'WIB'): StatsPeriod {
+  const offset = offsetHoursOf(zone) * 3600_000;
+  const toDay = to ?? new Date(now.getTime() + offset).toISOString().slice(0, 10);
+  const endLocal = Date.parse(`${toDay}T00:00:00Z`) + DAY_MS;
+  const fromDay = from ?? new Date(endLocal - DEFAULT_STATS_DAYS * DAY_MS).toISOString().slice(0, 10);
+  return { from: fromDay, to: toDay, zone, start: new Date(Date.parse(`${fromDay}T00:00:00Z`) - offset), end: new Date(endLocal - offset) };
 }
 
 /**
  * Counts in [start, end). A NIK's first two digits are its province. Verifications are successful redemptions
  * of the access log, placed in the province of the account holder.
  */
-export async function serviceStats(db: DbOrTx, period: { from: string; to: string; start: Date; end: Date }): Promise<ServiceStats> {
+export async function serviceStats(db: DbOrTx, period: StatsPeriod): Promise<ServiceStats> {
   // Raw SQL: postgres.js cannot bind Date objects there, so the bounds go in as ISO text.
   const start = sql`${period.start.toISOString()}::timestamptz`;
   const end = sql`${period.end.toISOString()}::timestamptz`;
+  const offsetHours = offsetHoursOf(period.zone);
   const [registrations, activations, verifications, serviceRequests] = await Promise.all([
     // Each from the hourly rollups up to their mark, raw rows after it (rollups.ts): a month reads ≈ 30 × 24 × 38 rows.
-    series(db, accountEventsSource('registration', start, end)),
-    series(db, accountEventsSource('activation', start, end)),
-    series(db, verificationsSource(start, end)),
-    serviceRequestStats(db, start, end),
+    series(db, accountEventsSource('registration', start, end), offsetHours),
+    series(db, accountEventsSource('activation', start, end), offsetHours),
+    series(db, verificationsSource(start, end), offsetHours),
+    serviceRequestStats(db, start, end, offsetHours),
   ]);
-  return { from: period.from, to: period.to, registrations, activations, verifications, serviceRequests };
+  return { from: period.from, to: period.to, zone: period.zone, registrations, activations, verifications, serviceRequests };
 }
 
 type FigureRow = { key: string; count: number | string; completed: number | string; median_hours: number | string | null; within_sla: number | string; ratings: number | string; mean_score: number | string | null };
@@ -101,7 +122,7 @@ function figures(row: FigureRow | undefined): ServiceFigures {
 }
 
 /** Requests created in [start, end): overall, per type, regency (office) and month, and counts per current status. */
-async function serviceRequestStats(db: DbOrTx, start: SQL, end: SQL): Promise<ServiceRequestStats> {
+async function serviceRequestStats(db: DbOrTx, start: SQL, end: SQL, offsetHours: number): Promise<ServiceRequestStats> {
   const grouped = (key: SQL) =>
     queryRows<FigureRow>(
       db,
@@ -115,7 +136,8 @@ async function serviceRequestStats(db: DbOrTx, start: SQL, end: SQL): Promise<Se
     grouped(sql`'all'::text`),
     grouped(sql`type`),
     grouped(sql`office_code`),
-    grouped(sql`to_char(created_at at time zone 'UTC', 'YYYY-MM')`),
+    // offsetHours is 0, 7, 8 or 9 (a fixed table), never text from the request.
+    grouped(sql.raw(`to_char((created_at at time zone 'UTC') + interval '${offsetHours} hours', 'YYYY-MM')`)),
     queryRows<{ status: string; count: number | string }>(
       db,
       sql`select status, count(*)::int as count from service_requests where created_at >= ${start} and created_at < ${end} group by 1`,
@@ -132,14 +154,15 @@ async function serviceRequestStats(db: DbOrTx, start: SQL, end: SQL): Promise<Se
   };
 }
 
-/** One grouped pass over `source` (columns nik, at, n — n rows at that moment): per province and per UTC day. */
-async function series(db: DbOrTx, source: SQL): Promise<Series> {
+/** One grouped pass over `source` (columns nik, at, n — n rows at that moment): per province and per local day. */
+async function series(db: DbOrTx, source: SQL, offsetHours: number): Promise<Series> {
+  const localAt = sql.raw(`(s.at at time zone 'UTC') + interval '${offsetHours} hours'`);
   const rows = await queryRows<{ code: string | null; day: string | null; count: number | string }>(
     db,
     sql`with s as (${source})
         select substr(s.nik, 1, 2) as code, null::text as day, sum(s.n)::bigint as count from s group by 1
         union all
-        select null::text, to_char(s.at at time zone 'UTC', 'YYYY-MM-DD'), sum(s.n)::bigint from s group by 2`,
+        select null::text, to_char(${localAt}, 'YYYY-MM-DD'), sum(s.n)::bigint from s group by 2`,
   );
   const byProvince: CountByProvince[] = [];
   const byDay: CountByDay[] = [];

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { readAuditPage, verifyAuditChain } from '../../domain/audit/audit.js';
 import { createOperator, OPERATOR_ROLES } from '../../domain/operators/operators.js';
-import { MAX_STATS_DAYS, serviceStats, statsPeriod } from '../../domain/operators/stats.js';
+import { MAX_STATS_DAYS, serviceStats, statsPeriod, STATS_ZONES, type StatsZone } from '../../domain/operators/stats.js';
 import { AppError } from '../../errors.js';
 import { currentOperator, requireOperator } from '../auth/operator.js';
 import type { AppEnv } from '../context.js';
@@ -34,7 +34,14 @@ const createdOperatorSchema = z.object({
 });
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
-const statsQuery = z.object({ from: day.optional(), to: day.optional() });
+const statsQuery = z.object({
+  from: day.optional(),
+  to: day.optional(),
+  zone: z
+    .enum(STATS_ZONES as [StatsZone, ...StatsZone[]])
+    .default('WIB')
+    .describe('The zone from, to and the days are in: WIB (default), WITA, WIT, or UTC'),
+});
 
 const seriesSchema = z.object({
   total: z.number().int(),
@@ -59,6 +66,7 @@ const serviceRequestStatsSchema = z.object({
 const statsSchema = z.object({
   from: z.string(),
   to: z.string(),
+  zone: z.enum(STATS_ZONES as [StatsZone, ...StatsZone[]]),
   registrations: seriesSchema,
   activations: seriesSchema,
   verifications: seriesSchema,
@@ -107,7 +115,7 @@ export function adminRoutes() {
   app.get(
     '/v1/admin/stats',
     describeRoute({
-      summary: 'Registrations, activations and verifications by province and by day (UTC; default the last 30 days)',
+      summary: 'Registrations, activations and verifications by province and by local day (WIB unless ?zone=; default the last 30 days)',
       tags: ['admin'],
       security: 'operator',
       responses: { 200: { description: 'Statistics', schema: statsSchema } },
@@ -118,7 +126,7 @@ export function adminRoutes() {
     async (c) => {
       const { db, clock } = c.get('deps');
       const query = c.req.valid('query');
-      const period = statsPeriod(clock.now(), query.from, query.to);
+      const period = statsPeriod(clock.now(), query.from, query.to, query.zone);
       const days = (period.end.getTime() - period.start.getTime()) / 86_400_000;
       if (days < 1 || days > MAX_STATS_DAYS) {
         throw new AppError('invalid_request', { errors: [{ path: 'from', message: `from..to must span 1 to ${MAX_STATS_DAYS} days` }] });
