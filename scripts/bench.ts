@@ -12,7 +12,7 @@
  * DATABASE_URL: a fresh database in that server (dropped afterwards); otherwise a throwaway local PostgreSQL.
  * The server runs in a child process (scripts/bench/server.ts); autocannon runs here.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
@@ -33,7 +33,8 @@ import {
 } from './bench/seed.js';
 import { createProgress } from './progress.js';
 import { fillNational } from './bench/national.js';
-import { rollUpAccessStats } from '../src/domain/operators/rollups.js';
+import { ROLLUP_LAG_MS, rollUpAccessStats } from '../src/domain/operators/rollups.js';
+import { STATS_ROLLUP_INTERVAL_MS } from '../src/domain/maintenance/purge.js';
 import { statsPaths, supervisorSession, timeStats, type StatsTiming } from './bench/stats-timing.js';
 import { createOidcClient } from '../src/domain/oidc/clients.js';
 import { benchDatabase, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
@@ -50,6 +51,8 @@ const ROUNDS = Number(args.rounds ?? 3);
 /** --national: after the empty run, fill a year of national history (scripts/bench/national.ts) and run again. */
 const NATIONAL = args.national !== undefined && args.national !== 'false';
 const NATIONAL_SCALE = Number(args['national-scale'] ?? 1);
+/** The national peak the statistics read is budgeted at (docs/scale.md: 1–2 k verifications/s). */
+const PEAK_VERIFICATIONS_PER_S = 2000;
 /**
  * The server's connection pool. PostgreSQL runs beside it on the same cores here, so more backends than cores only
  * compete for them; a small pool also lets postgres.js pipeline queries on busy connections (fewer writes).
@@ -99,6 +102,8 @@ interface Measurement {
   loadAverage: number;
   /** Per slice, when the path ran in several (interleaved with the path it is compared with). */
   slices?: { throughput: number; p99: number }[];
+  /** The machine during the slices (medians, /proc/stat): CPU busy, iowait and steal shares. */
+  machine?: { busy: number; iowait: number; steal: number };
   poolExhausted?: boolean;
 }
 
@@ -151,8 +156,20 @@ interface Path {
   prepare?: (warmRate: number) => Promise<void>;
 }
 
+/** The machine's CPU ticks from /proc/stat's first line (Linux): all, idle (idle + iowait), iowait and steal. */
+function machineTicks(): { total: number; idle: number; iowait: number; steal: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { total: sum(f.slice(0, 8)), idle: f[3]! + f[4]!, iowait: f[4]!, steal: f[7]! };
+  } catch {
+    return null;
+  }
+}
+
 interface Slice {
   result: autocannon.Result & { exhausted: boolean };
+  /** Shares of the machine's CPU time during the slice: busy (not idle), waiting on I/O, stolen by the hypervisor. */
+  machine?: { busy: number; iowait: number; steal: number };
   elapsed: number;
   cpuSeconds: number;
   systemSeconds: number;
@@ -186,16 +203,20 @@ async function measurePaths(server: ServerChild, paths: Path[], rounds: number):
       const load1 = loadavg()[0]!;
       const before = await server.stats();
       const dbBefore = databaseCpu?.();
+      const ticksBefore = machineTicks();
       const started = performance.now();
       const result = await drive(path.load, DURATION);
       const elapsed = (performance.now() - started) / 1000;
+      const ticksAfter = machineTicks();
       const after = await server.stats();
+      const ticks = ticksBefore && ticksAfter ? { total: Math.max(1, ticksAfter.total - ticksBefore.total), idle: ticksAfter.idle - ticksBefore.idle, iowait: ticksAfter.iowait - ticksBefore.iowait, steal: ticksAfter.steal - ticksBefore.steal } : null;
       slices.get(path.name)!.push({
         result,
         elapsed,
         cpuSeconds: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6,
         systemSeconds: (after.cpu.system - before.cpu.system) / 1e6,
         ...(dbBefore === undefined ? {} : { dbSeconds: databaseCpu!() - dbBefore }),
+        ...(ticks ? { machine: { busy: round3(1 - ticks.idle / ticks.total), iowait: round3(ticks.iowait / ticks.total), steal: round3(ticks.steal / ticks.total) } } : {}),
         load1,
       });
       progress.update(++measured);
@@ -242,10 +263,19 @@ function summarise(path: Path, slices: Slice[]): Measurement {
     ...(db === undefined ? {} : { databaseCpuMsPerRequest: round3((db * 1000) / Math.max(1, requests)) }),
     loadAverage: Math.round(median(slices.map((x) => x.load1)) * 100) / 100,
     ...(slices.length > 1 ? { slices: rs.map((r) => ({ throughput: Math.round(r['2xx'] / r.duration), p99: r.latency.p99 })) } : {}),
+    ...(slices.every((x) => x.machine)
+      ? {
+          machine: {
+            busy: round3(median(slices.map((x) => x.machine!.busy))),
+            iowait: round3(median(slices.map((x) => x.machine!.iowait))),
+            steal: round3(median(slices.map((x) => x.machine!.steal))),
+          },
+        }
+      : {}),
     ...(rs.some((r) => r.exhausted) ? { poolExhausted: true } : {}),
   };
   console.error(
-    `  ${m.label.padEnd(44)} ${String(m.throughput).padStart(8)} req/s  p50 ${m.latencyMs.p50} p90 ${m.latencyMs.p90} p99 ${m.latencyMs.p99} ms  non-2xx ${m.non2xx}  server CPU ${m.serverCpuPercent}% (${m.serverCpuMsPerRequest} ms/req, kernel ${m.serverSystemCpuMsPerRequest}; PostgreSQL ${m.databaseCpuMsPerRequest ?? '?'} ms/req)${m.slices ? `  slices ${m.slices.map((x) => x.throughput).join('/')}` : ''}`,
+    `  ${m.label.padEnd(44)} ${String(m.throughput).padStart(8)} req/s  p50 ${m.latencyMs.p50} p90 ${m.latencyMs.p90} p99 ${m.latencyMs.p99} ms  non-2xx ${m.non2xx}  server CPU ${m.serverCpuPercent}% (${m.serverCpuMsPerRequest} ms/req, kernel ${m.serverSystemCpuMsPerRequest}; PostgreSQL ${m.databaseCpuMsPerRequest ?? '?'} ms/req)${m.machine ? `  machine busy ${Math.round(m.machine.busy * 100)}% iowait ${Math.round(m.machine.iowait * 100)}% steal ${Math.round(m.machine.steal * 100)}%` : ''}${m.slices ? `  slices ${m.slices.map((x) => x.throughput).join('/')}` : ''}`,
   );
   return m;
 }
@@ -297,6 +327,22 @@ function documentCeilingLoad(holders: BenchAccount[], port: number) {
     path: '/issue-document',
     next: () => ({ body: JSON.stringify({ pin: BENCH_PIN, nik: holders[i++ % holders.length]!.nik }) }),
   } satisfies Load;
+}
+
+/** --statements: where PostgreSQL's time went (pg_stat_statements), to find the statement worth optimising. */
+async function printTopStatements(deps: SeedingDeps, heading: string, reset = false) {
+  const top = await queryRows<{ calls: number; total_ms: number; mean_ms: number; blks_read: number; wal_bytes: number; query: string }>(
+    deps.db,
+    sql`select calls::int, round(total_exec_time::numeric, 1)::float as total_ms, round(mean_exec_time::numeric, 3)::float as mean_ms,
+               (shared_blks_read / greatest(calls, 1))::float as blks_read, (wal_bytes / greatest(calls, 1))::float as wal_bytes,
+               regexp_replace(left(query, 140), '[[:space:]]+', ' ', 'g') as query
+        from pg_stat_statements order by total_exec_time desc limit 15`,
+  );
+  console.error(`top statements, ${heading} (per call: time, shared blocks read, WAL bytes):`);
+  for (const t of top) {
+    console.error(`  ${String(t.calls).padStart(7)} calls ${String(t.total_ms).padStart(9)} ms ${String(t.mean_ms).padStart(7)} ms ${t.blks_read.toFixed(2).padStart(7)} blk ${Math.round(t.wal_bytes).toString().padStart(6)} B  ${t.query}`);
+  }
+  if (reset) await deps.db.execute(sql`select pg_stat_statements_reset()`);
 }
 
 async function main() {
@@ -481,14 +527,16 @@ async function main() {
       );
     }
     let national: Awaited<ReturnType<typeof fillNational>> | undefined;
-    const statsTimings: { empty: StatsTiming[]; national: StatsTiming[] | null } = { empty: [], national: null };
+    const statsTimings: { empty: StatsTiming[]; national: StatsTiming[] | null; peak: StatsTiming[] | null } = { empty: [], national: null, peak: null };
     const supervisor = await supervisorSession(deps, s.ports.clients);
     statsTimings.empty = await timeStats(s.ports.app, supervisor, statsPaths(new Date(), '73', '7310'));
     if (NATIONAL) {
+      if (args.statements === 'true') await printTopStatements(deps, 'empty run', true);
       console.error(`national fill at scale ${NATIONAL_SCALE} ...`);
       national = await fillNational(deps.db, NATIONAL_SCALE, new Date());
       console.error(`filled ${national.tokens} tokens and access-log rows, ${national.accounts} accounts in ${national.ms} ms`);
       await settleDatabase?.();
+      if (args.statements === 'true') await deps.db.execute(sql`select pg_stat_statements_reset()`);
       await run(
         [
           redemption('redeem_ceiling_national', '(a) bare redemption ceiling, national data', s.ports.ceiling, '/redeem', keys.identity),
@@ -503,12 +551,28 @@ async function main() {
         ],
         ROUNDS,
       );
-      // The statistics a supervisor opens, on the filled database. First the roll-up the Node processes run once a
-      // minute (the bench's server child runs no timers): what is left raw is the last two minutes of the slices.
+      // The statistics a supervisor opens, on the filled database. First the roll-up the Node processes run every
+      // 10 s (the bench's server child runs no timers): what is left raw is the last 20 s of the slices.
       await rollUpAccessStats(deps.db, new Date());
       // A new session: the first one is an hour old by now (the fill), past the operator session's idle limit.
-      statsTimings.national = await timeStats(s.ports.app, await supervisorSession(deps, s.ports.clients), statsPaths(new Date(), '73', '7310'));
+      const statsToken = await supervisorSession(deps, s.ports.clients);
+      statsTimings.national = await timeStats(s.ports.app, statsToken, statsPaths(new Date(), '73', '7310'));
       for (const t of statsTimings.national) console.error(`  ${t.name}: p50 ${t.ms.p50} ms, max ${t.ms.max} ms (${t.status.join(',')})`);
+      // The budgeted case: the read at a national peak, 2,000 verifications/s, the roll-up having last run 10 s ago —
+      // the longest raw tail the job leaves (ROLLUP_LAG_MS + STATS_ROLLUP_INTERVAL_MS = 30 s ≈ 60 k rows), written
+      // as the redemption statement writes them (the holder's district on the row), for the fill's holders.
+      const peakAt = Date.now();
+      const tailMs = ROLLUP_LAG_MS + STATS_ROLLUP_INTERVAL_MS;
+      await rollUpAccessStats(deps.db, new Date(peakAt - STATS_ROLLUP_INTERVAL_MS));
+      const peakRows = Math.round((PEAK_VERIFICATIONS_PER_S * tailMs) / 1000);
+      const holders = Math.max(1, national.accounts);
+      await deps.db.execute(sql.raw(`insert into access_log (at, token_id, account_id, verifier_id, outcome, elements, counter, holder_district)
+        select '${new Date(peakAt - tailMs).toISOString()}'::timestamptz + (i::float8 / ${peakRows}) * interval '${tailMs} milliseconds', null,
+               a.id, 'nat-counter', 'verified', '{nik,nama}', 'Loket 1', substr(a.nik, 1, 6)
+        from generate_series(0, ${peakRows - 1}) as i join accounts a on a.id = 'nat-' || ((i * 7919) % ${holders})`));
+      statsTimings.peak = await timeStats(s.ports.app, statsToken, statsPaths(new Date(), '73', '7310'));
+      console.error(`statistics with the raw tail of a ${PEAK_VERIFICATIONS_PER_S}/s peak (${peakRows} rows over ${tailMs / 1000} s):`);
+      for (const t of statsTimings.peak) console.error(`  ${t.name}: p50 ${t.ms.p50} ms, max ${t.ms.max} ms (${t.status.join(',')})`);
     }
     const redeemTotals = { ok: sum(results.filter((r) => r.name.startsWith('verify') || r.name.startsWith('redeem_')).map((r) => r.ok)) };
 
@@ -532,16 +596,7 @@ async function main() {
             (select count(*)::int from verification_requests where verifier_id = ${pindai.id} and collected_at is not null) as collected,
             (select count(*)::int from access_log where verifier_id = ${pindai.id} and outcome = 'verified') as collect_rows`,
     );
-    if (args.statements === 'true') {
-      // --statements: where PostgreSQL's time went (pg_stat_statements), to find the statement worth optimising.
-      const top = await queryRows<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
-        deps.db,
-        sql`select calls::int, round(total_exec_time::numeric, 1)::float as total_ms, round(mean_exec_time::numeric, 3)::float as mean_ms,
-                   regexp_replace(left(query, 160), '[[:space:]]+', ' ', 'g') as query
-            from pg_stat_statements order by total_exec_time desc limit 15`,
-      );
-      for (const t of top) console.error(`  ${String(t.calls).padStart(7)} calls ${String(t.total_ms).padStart(9)} ms ${String(t.mean_ms).padStart(7)} ms/call  ${t.query}`);
-    }
+    if (args.statements === 'true') await printTopStatements(deps, NATIONAL ? 'national run' : 'whole run');
     const finalStats = await s.stats();
     await s.stop();
     server = undefined;
@@ -571,9 +626,9 @@ async function main() {
             { name: 'redemption national / empty', value: ratio(byName.verify_national, byName.verify), limit: '≥ 0.9', pass: (ratio(byName.verify_national, byName.verify) ?? 0) >= 0.9 },
             { name: 'issuance national / empty', value: ratio(byName.issue_no_pin_national, byName.issue_no_pin), limit: '≥ 0.9', pass: (ratio(byName.issue_no_pin_national, byName.issue_no_pin) ?? 0) >= 0.9 },
             ...(() => {
-              const admin = statsTimings.national?.find((t) => t.name === 'admin_stats_month');
+              const admin = statsTimings.peak?.find((t) => t.name === 'admin_stats_month');
               return admin
-                ? [{ name: 'GET /v1/admin/stats, a month of national data, slowest of 20 (ms)', value: admin.ms.max, limit: '≤ 100', pass: admin.ms.max <= 100 && admin.status.length === 1 && admin.status[0] === 200 }]
+                ? [{ name: `GET /v1/admin/stats, a month of national data at a ${PEAK_VERIFICATIONS_PER_S}/s peak, slowest of 20 (ms)`, value: admin.ms.max, limit: '≤ 100', pass: admin.ms.max <= 100 && admin.status.length === 1 && admin.status[0] === 200 }]
                 : [];
             })(),
             { name: 'redemption national / its ceiling', value: ratio(byName.verify_national, byName.redeem_ceiling_national), limit: '≥ 0.9', pass: (ratio(byName.verify_national, byName.redeem_ceiling_national) ?? 0) >= 0.9 },

@@ -29,7 +29,11 @@ export interface LocalPostgres {
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds of a process and its direct children, from /proc (Linux). */
+/**
+ * CPU seconds of a process and its direct children, from /proc (Linux): the live children's own time, and the root's
+ * cutime/cstime — the children it has reaped (PostgreSQL's exited backends and autovacuum workers), so the sum only
+ * grows as processes come and go.
+ */
 export function processTreeCpuSeconds(rootPid: number): number {
   let ticks = 0;
   for (const entry of readdirSync('/proc')) {
@@ -43,7 +47,8 @@ export function processTreeCpuSeconds(rootPid: number): number {
     // Fields after the parenthesised command: state ppid … utime(14) stime(15).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const pid = Number(entry);
-    if (pid === rootPid || Number(fields[1]) === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
+    if (pid === rootPid) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    else if (Number(fields[1]) === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
   }
   return ticks / CLOCK_TICKS;
 }

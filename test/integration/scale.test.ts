@@ -162,9 +162,9 @@ describe('statistics from rollups', () => {
     expect(nationalBefore.total.verifications).toBe(312);
 
     // Roll up to the middle of the data: the answer is half rollups, half raw rows, and the same.
-    // The mark moves by whole minutes, two behind the clock.
+    // The mark moves by whole seconds, 20 s behind the clock (ROLLUP_LAG_MS).
     const half = await rollUpAccessStats(db, new Date('2026-11-15T10:07:00Z'));
-    expect(half.until).toBe('2026-11-15T10:05:00.000Z');
+    expect(half.until).toBe('2026-11-15T10:06:40.000Z');
     const [rolled] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where outcome = 'verified' and district = ''`);
     expect(rolled!.n).toBeGreaterThan(100);
     expect(rolled!.n).toBeLessThan(312);
@@ -180,10 +180,10 @@ describe('statistics from rollups', () => {
     const hourRow = async () =>
       (await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from access_stats_hourly where hour = '2026-11-15T10:00:00Z' and district = ''`))[0]!.n;
     expect(await hourRow()).toBe(0);
-    expect((await rollUpAccessStats(db, new Date('2026-11-15T10:40:00Z'))).until).toBe('2026-11-15T10:38:00.000Z');
+    expect((await rollUpAccessStats(db, new Date('2026-11-15T10:40:00Z'))).until).toBe('2026-11-15T10:39:40.000Z');
     expect(await hourRow()).toBe(1);
     expect(await serviceStats(db, period)).toEqual(before);
-    expect((await rollUpAccessStats(db, new Date('2026-11-15T11:02:00Z'))).until).toBe('2026-11-15T11:00:00.000Z');
+    expect((await rollUpAccessStats(db, new Date('2026-11-15T11:02:00Z'))).until).toBe('2026-11-15T11:01:40.000Z');
     expect(await hourRow()).toBe(2);
     expect(await serviceStats(db, period)).toEqual(before);
 
@@ -237,7 +237,7 @@ describe('registrations and activations from rollups (drizzle/0021)', () => {
       expect(before.dashboards[2]!.rows.find((r) => r.code === '731004')).toMatchObject({ registrations: 40, activations: 20 });
 
       // The mark inside the data, then past it: the same numbers, from rollups and raw rows together.
-      expect((await rollUpAccessStats(db, new Date('2026-12-03T10:07:00Z'))).until).toBe('2026-12-03T10:05:00.000Z');
+      expect((await rollUpAccessStats(db, new Date('2026-12-03T10:07:00Z'))).until).toBe('2026-12-03T10:06:40.000Z');
       const [half] = await queryRows<{ n: number }>(db, sql`select coalesce(sum(count), 0)::int as n from account_stats_hourly where kind = 'registration' and district = ''`);
       expect(half!.n).toBeGreaterThan(30);
       expect(half!.n).toBeLessThan(120);
@@ -324,7 +324,7 @@ describe('statistics from rollups below a province (drizzle/0020: the district i
       expect(before.districts.total.verifications).toBe(raw['7310']);
 
       // Half rolled up (the mark inside a WITA day), then all: the same numbers, per region and per local day.
-      expect((await rollUpAccessStats(db, new Date('2026-11-12T09:30:00Z'))).until).toBe('2026-11-12T09:28:00.000Z');
+      expect((await rollUpAccessStats(db, new Date('2026-11-12T09:30:00Z'))).until).toBe('2026-11-12T09:29:40.000Z');
       expect(await read()).toEqual(before);
       await rollUpAccessStats(db, new Date('2026-11-25T00:00:00Z'));
       expect(await read()).toEqual(before);

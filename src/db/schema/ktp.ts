@@ -70,6 +70,11 @@ export const accessLog = pgTable(
     /** For a data_written row: which data-balikan kind, and whether it was written or deleted. */
     dataKind: text('data_kind'),
     dataAction: text('data_action', { enum: ['written', 'deleted'] }),
+    /**
+     * The holder's district (first 6 NIK digits) as of the row, written by the statements that log a verification
+     * (drizzle/0022), so statistics count by region without joining accounts; null on older and rarer rows.
+     */
+    holderDistrict: text('holder_district'),
   },
   (t) => [
     primaryKey({ name: 'access_log_pkey', columns: [t.seq, t.at] }),

@@ -82,8 +82,9 @@ export function redeemStatement(): SQL {
                returning t.id, t.account_id, a.nik, t.document, a.email, a.scan_notifications,
                  array(select e from unnest(t.elements) e where e = any(v.allowed_elements)) as disclosed
              ), logged as (
-               insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
-               select ${at}, r.id, r.account_id, v.id, 'verified', r.disclosed, ${sql.placeholder('counter')}, r.document from r, v
+               insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document, holder_district)
+               select ${at}, r.id, r.account_id, v.id, 'verified', r.disclosed, ${sql.placeholder('counter')}, r.document, substr(r.nik, 1, 6)
+               from r, v
                returning seq
              ), notice as (
                ${scanNoticeDraft(sql`r.email`, sql`${sql.placeholder('noticeId')}`, sql`${sql.placeholder('noticeKey')}`, at)}

@@ -18,7 +18,7 @@ export const MAINTENANCE_LOCK_KEY = 0x494b4401;
 export const MAINTENANCE_META_KEY = 'maintenance.lastRun';
 export const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 /** The statistics roll-up alone runs this often between full maintenance runs (Node; Workers roll up with the cron). */
-export const STATS_ROLLUP_INTERVAL_MS = 60_000;
+export const STATS_ROLLUP_INTERVAL_MS = 10_000;
 export const MAINTENANCE_FIRST_RUN_MS = 5_000;
 /** Rows per DELETE: each statement holds its row locks only for its own few milliseconds, however big the backlog. */
 export const PURGE_BATCH_SIZE = 5_000;
@@ -161,8 +161,8 @@ export function createMaintenanceJob(
   let rollingUp: Promise<unknown> | undefined;
   let stopped = true;
 
-  // Between full runs, the statistics roll-up alone, once a minute (rollups.ts): under the maintenance lock, so a
-  // process that finds it taken (a full run, or another process's roll-up) simply skips this minute.
+  // Between full runs, the statistics roll-up alone, every 10 s (rollups.ts): under the maintenance lock, so a
+  // process that finds it taken (a full run, or another process's roll-up) simply skips this turn.
   function rollUp() {
     if (stopped || rollingUp) return;
     rollingUp = deps.database

@@ -255,8 +255,9 @@ export function collectStatement() {
       returning q.id, q.account_id, a.nik, a.email, a.scan_notifications, q.document, q.counter,
         array(select e from unnest(q.shared_elements) e where e = any(v.allowed_elements)) as disclosed
     ), logged as (
-      insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
-      select ${at}, null, r.account_id, v.id, 'verified', r.disclosed, r.counter, coalesce(r.document, 'ktp') from r, v
+      insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document, holder_district)
+      select ${at}, null, r.account_id, v.id, 'verified', r.disclosed, r.counter, coalesce(r.document, 'ktp'), substr(r.nik, 1, 6)
+      from r, v
       returning seq
     ), notice as (
       ${scanNoticeDraft(sql`r.email`, sql`${sql.placeholder('noticeId')}`, sql`${sql.placeholder('noticeKey')}`, at)}
