@@ -10,13 +10,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyRing, KeyRing } from '../../src/crypto/keyring.js';
 import { createScryptPinHasher } from '../../src/crypto/pin-scrypt.js';
 import { createSecretBox } from '../../src/crypto/secret-box.js';
 import { accounts, ktpTokens, outbox } from '../../src/db/schema/index.js';
-import type { Database } from '../../src/db/types.js';
+import { queryRows, type Database } from '../../src/db/types.js';
+import { ROLLUP_LAG_MS, ROLLUP_META_KEY } from '../../src/domain/operators/rollups.js';
 import { createSharpCounterPhotos } from '../../src/domain/credential/photo-sharp.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { createSeededRegistry } from '../../src/registry/seeded.js';
@@ -60,7 +61,7 @@ async function startWrangler(databaseUrl: string, keysJson: string): Promise<Wra
     process.execPath,
     [
       WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-      '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'log',
+      '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'log', '--test-scheduled',
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
     ],
     {
@@ -206,6 +207,17 @@ describe.skipIf(!onPostgres)('the Workers entry under workerd (wrangler dev, Hyp
     expect(history.status).toBe(200);
     const { items } = (await history.json()) as { items: Array<{ outcome: string; verifier: { name: string }; counter?: string }> };
     expect(items.some((i) => i.outcome === 'verified' && i.verifier.name === 'Loket Workers' && i.counter === 'Loket 1')).toBe(true);
+
+    // The every-minute cron (wrangler dev --test-scheduled: GET /__scheduled) also rolls up the statistics: the mark,
+    // absent before, stands ROLLUP_LAG_MS behind the clock afterwards.
+    const mark = async () =>
+      (await queryRows<{ at: string }>(database.db, sql`select value->>'at' as at from app_meta where key = ${ROLLUP_META_KEY}`))[0]?.at;
+    expect(await mark()).toBeUndefined();
+    const cron = await fetch(`${wrangler.base}/__scheduled?cron=${encodeURIComponent('* * * * *')}`);
+    expect(cron.status).toBe(200);
+    const behind = Date.now() - Date.parse((await mark()) ?? 'none');
+    expect(behind).toBeGreaterThanOrEqual(ROLLUP_LAG_MS);
+    expect(behind).toBeLessThan(ROLLUP_LAG_MS + 30_000);
 
     // A problem from the worker is the same problem+json as from Node.
     const unknown = await ctx.app.request('/v1/me', { headers: residentAuth('not-a-token') });
