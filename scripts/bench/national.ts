@@ -105,9 +105,12 @@ export async function fillNational(db: Db, scale: number, now: Date, options: { 
     );
     await unbounded(
       db,
-      sql.raw(`insert into access_log (at, token_id, account_id, verifier_id, outcome, elements, counter)
+      // The verified rows carry the holder's district as the redemption statement writes it (drizzle/0022): the
+      // district of account i % accounts, whose NIK begins with district (i % accounts) % districts.
+      sql.raw(`insert into access_log (at, token_id, account_id, verifier_id, outcome, elements, counter, holder_district)
                select ${at} + case when i % 2 = 0 then interval '10 seconds' else interval '2 minutes' end, 'nat' || md5(i::text),
-                      'nat-' || (i % ${accounts}), 'nat-counter', case when i % 2 = 0 then 'verified' else 'expired' end, '{nik,nama}', 'Loket 1'
+                      'nat-' || (i % ${accounts}), 'nat-counter', case when i % 2 = 0 then 'verified' else 'expired' end, '{nik,nama}', 'Loket 1',
+                      case when i % 2 = 0 then (select code from bench_national_districts where k = (i % ${accounts}) % ${districts.length}) end
                from generate_series(${from}, ${to}) as i`),
     );
   }

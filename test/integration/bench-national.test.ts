@@ -34,6 +34,14 @@ describe('national fill', () => {
     );
     expect(c).toMatchObject({ accounts: accountsBefore + 1 + 300, tokens: 3000, used: 1500, verified: 1500, doubles: 0, rolled: 3000 });
     expect(c!.months).toBeGreaterThanOrEqual(12);
+    // Every verified row carries its holder's district, as the redemption statement writes it (drizzle/0022).
+    const [d] = await queryRows<{ with_district: number; wrong: number }>(
+      ctx.deps.db,
+      sql`select count(*) filter (where l.holder_district is not null)::int as with_district,
+                 count(*) filter (where l.holder_district is distinct from substr(a.nik, 1, 6))::int as wrong
+          from access_log l join accounts a on a.id = l.account_id where l.outcome = 'verified'`,
+    );
+    expect(d).toEqual({ with_district: 1500, wrong: 0 });
     expect(fill.bytes.ktp_tokens).toBeGreaterThan(0);
   });
 });
