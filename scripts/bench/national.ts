@@ -137,8 +137,9 @@ export async function fillNational(db: Db, scale: number, now: Date, options: { 
         ['ktp_tokens', 'access_log', 'accounts', 'registrations'].map(async (name) => {
           const [row] = await queryRows<{ n: number | string | null }>(
             db,
+            // A partitioned parent's reltuples is its partitions' total since PostgreSQL 14 (ANALYZE): not counted twice.
             sql`select sum(greatest(c.reltuples, 0))::bigint as n from pg_class c
-                where c.oid = ${name}::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = ${name}::regclass)`,
+                where (c.oid = ${name}::regclass and c.relkind <> 'p') or c.oid in (select inhrelid from pg_inherits where inhparent = ${name}::regclass)`,
           );
           const bytes = Number(sizes.find((s) => s.name === name)?.bytes ?? 0);
           return [name, Number(row?.n) > 0 ? Math.round(bytes / Number(row!.n)) : null] as const;

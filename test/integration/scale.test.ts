@@ -59,6 +59,11 @@ describe('statement timeout', () => {
     expect(row?.statement_timeout).toBe('5s');
   });
 
+  it.skipIf(!usingPostgres())('every PostgreSQL connection has JIT compilation off', async () => {
+    const [row] = await queryRows<{ jit: string }>(ctx.deps.db, sql`show jit`);
+    expect(row?.jit).toBe('off');
+  });
+
   it('query_canceled (57014) maps to a 503 service_unavailable with Retry-After', () => {
     const error = toAppError(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }));
     expect(error.status).toBe(503);
