@@ -25,6 +25,15 @@ export const ianaZone = (zone: IndonesianZone): string => ZONES[zone].iana;
 /** Hours ahead of UTC (no daylight saving in Indonesia): 7, 8 or 9. */
 export const zoneOffsetHours = (zone: IndonesianZone): number => ZONES[zone].offsetHours;
 
+/** The date (YYYY-MM-DD) of `at` `offsetHours` ahead of UTC. */
+export const localDate = (at: Date, offsetHours: number): string => new Date(at.getTime() + offsetHours * 3600_000).toISOString().slice(0, 10);
+
+/** The UTC instants of local days [from, to] inclusive `offsetHours` ahead of UTC: start of `from`, end of `to`. */
+export function localDayBounds(from: string, to: string, offsetHours: number): { start: Date; end: Date } {
+  const offset = offsetHours * 3600_000;
+  return { start: new Date(Date.parse(`${from}T00:00:00Z`) - offset), end: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000 - offset) };
+}
+
 /** "25/11/2026 14.05 WITA" (id) or "25/11/2026 14:05 WITA" (en): date, 24-hour time and the zone's name. */
 export function formatLocalDateTime(at: Date, zone: IndonesianZone, lang: 'id' | 'en' = 'id'): string {
   const shifted = new Date(at.getTime() + ZONES[zone].offsetHours * 3600_000);

@@ -9,9 +9,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/types.js';
 import { AppError } from '../../errors.js';
 import { findDistrict, findProvince, findRegency, PROVINCES, regenciesOfProvince } from '../../registry/regions.js';
-import { zoneOffsetHours, zoneOfProvince, type IndonesianZone } from '../local-time.js';
+import { localDate, localDayBounds, zoneOffsetHours, zoneOfProvince, type IndonesianZone } from '../local-time.js';
 import { MAX_STATS_DAYS } from './stats.js';
-import { accountEventsSource, verificationsSource } from './rollups.js';
+import { accountEventsSource, sourceLocalAt, verificationsSource } from './rollups.js';
 
 export const DASHBOARD_LEVELS = ['province', 'regency', 'district'] as const;
 export type DashboardLevel = (typeof DASHBOARD_LEVELS)[number];
@@ -85,8 +85,6 @@ export function regionName(level: DashboardLevel, code: string): string {
   return found?.name ?? UNKNOWN_REGION;
 }
 
-const localDay = (at: Date, zone: IndonesianZone) => new Date(at.getTime() + zoneOffsetHours(zone) * 3600_000).toISOString().slice(0, 10);
-
 /**
  * The level, the region drilled into and the period, checked: regency needs a 2-digit province, district a
  * 4-digit regency, the national level none; `range` needs from and to (1 to 366 days); today, month and year run
@@ -117,7 +115,7 @@ export function dashboardScope(now: Date, query: DashboardQuery): DashboardScope
 
 function dashboardPeriod(now: Date, zone: IndonesianZone, query: DashboardQuery): DashboardPeriod {
   const kind = query.period ?? (query.from !== undefined || query.to !== undefined ? 'range' : 'month');
-  const today = localDay(now, zone);
+  const today = localDate(now, zoneOffsetHours(zone));
   let from: string;
   let to = today;
   if (kind === 'range') {
@@ -128,9 +126,7 @@ function dashboardPeriod(now: Date, zone: IndonesianZone, query: DashboardQuery)
     if (query.from !== undefined || query.to !== undefined) throw invalid('period', `from and to go with period=range, not ${kind}`);
     from = kind === 'today' ? today : kind === 'month' ? `${today.slice(0, 7)}-01` : `${today.slice(0, 4)}-01-01`;
   }
-  const offset = zoneOffsetHours(zone) * 3600_000;
-  const start = new Date(Date.parse(`${from}T00:00:00Z`) - offset);
-  const end = new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS - offset);
+  const { start, end } = localDayBounds(from, to, zoneOffsetHours(zone));
   const days = (end.getTime() - start.getTime()) / DAY_MS;
   if (!(days >= 1 && days <= MAX_STATS_DAYS)) throw invalid('from', `from..to must span 1 to ${MAX_STATS_DAYS} days`);
   return { kind, from, to, zone, start, end };
@@ -211,7 +207,7 @@ export async function readDashboard(db: DbOrTx, scope: DashboardScope): Promise<
 /** One grouped pass over `source` (columns nik, at, n): per region prefix and per local day. */
 async function groupedCounts(db: DbOrTx, source: SQL, prefix: number, offsetHours: number) {
   // Both numbers come from fixed tables (2/4/6 digits; 7/8/9 hours), never from the request.
-  const localAt = sql.raw(`(s.at at time zone 'UTC') + interval '${offsetHours} hours'`);
+  const localAt = sourceLocalAt(offsetHours);
   const rows = await queryRows<{ code: string | null; day: string | null; count: number | string }>(
     db,
     sql`with s as (${source})

@@ -2,8 +2,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/types.js';
 import { findProvince, findRegency } from '../../registry/regions.js';
-import { zoneOffsetHours, type IndonesianZone } from '../local-time.js';
-import { accountEventsSource, verificationsSource } from './rollups.js';
+import { localDate, localDayBounds, zoneOffsetHours, type IndonesianZone } from '../local-time.js';
+import { accountEventsSource, sourceLocalAt, verificationsSource } from './rollups.js';
 
 /** The zone days are counted in: an Indonesian one (WIB by default, the national figures'), or UTC on request. */
 export type StatsZone = IndonesianZone | 'UTC';
@@ -78,11 +78,10 @@ export interface StatsPeriod {
  * hourly rollups sum to local days exactly.
  */
 export function statsPeriod(now: Date, from?: string, to?: string, zone: StatsZone = 'WIB'): StatsPeriod {
-  const offset = offsetHoursOf(zone) * 3600_000;
-  const toDay = to ?? new Date(now.getTime() + offset).toISOString().slice(0, 10);
-  const endLocal = Date.parse(`${toDay}T00:00:00Z`) + DAY_MS;
-  const fromDay = from ?? new Date(endLocal - DEFAULT_STATS_DAYS * DAY_MS).toISOString().slice(0, 10);
-  return { from: fromDay, to: toDay, zone, start: new Date(Date.parse(`${fromDay}T00:00:00Z`) - offset), end: new Date(endLocal - offset) };
+  const offsetHours = offsetHoursOf(zone);
+  const toDay = to ?? localDate(now, offsetHours);
+  const fromDay = from ?? new Date(Date.parse(`${toDay}T00:00:00Z`) - (DEFAULT_STATS_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+  return { from: fromDay, to: toDay, zone, ...localDayBounds(fromDay, toDay, offsetHours) };
 }
 
 /**
@@ -137,7 +136,7 @@ async function serviceRequestStats(db: DbOrTx, start: SQL, end: SQL, offsetHours
     grouped(sql`type`),
     grouped(sql`office_code`),
     // offsetHours is 0, 7, 8 or 9 (a fixed table), never text from the request.
-    grouped(sql.raw(`to_char((created_at at time zone 'UTC') + interval '${offsetHours} hours', 'YYYY-MM')`)),
+    grouped(sql.raw(`to_char((created_at at time zone 'UTC') + interval '${Number(offsetHours)} hours', 'YYYY-MM')`)),
     queryRows<{ status: string; count: number | string }>(
       db,
       sql`select status, count(*)::int as count from service_requests where created_at >= ${start} and created_at < ${end} group by 1`,
@@ -156,7 +155,7 @@ async function serviceRequestStats(db: DbOrTx, start: SQL, end: SQL, offsetHours
 
 /** One grouped pass over `source` (columns nik, at, n — n rows at that moment): per province and per local day. */
 async function series(db: DbOrTx, source: SQL, offsetHours: number): Promise<Series> {
-  const localAt = sql.raw(`(s.at at time zone 'UTC') + interval '${offsetHours} hours'`);
+  const localAt = sourceLocalAt(offsetHours);
   const rows = await queryRows<{ code: string | null; day: string | null; count: number | string }>(
     db,
     sql`with s as (${source})
