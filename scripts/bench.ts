@@ -15,7 +15,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { KTP_ELEMENTS, type KtpElement } from '../src/crypto/token-codec.js';
 import { queryRows } from '../src/db/types.js';
@@ -38,7 +37,7 @@ import { ROLLUP_LAG_MS, rollUpAccessStats } from '../src/domain/operators/rollup
 import { STATS_ROLLUP_INTERVAL_MS } from '../src/domain/maintenance/purge.js';
 import { statsPaths, supervisorSession, timeStats, type StatsTiming } from './bench/stats-timing.js';
 import { createOidcClient } from '../src/domain/oidc/clients.js';
-import { benchDatabase, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
+import { benchDatabase, databaseBeside, flags, machine, seedingDeps, startServerChild, type ServerChild, type SeedingDeps } from './bench/harness.js';
 
 const args = flags(process.argv.slice(2));
 const DURATION = Number(args.duration ?? 10);
@@ -343,18 +342,13 @@ interface Twin {
 
 /** The empty twin (--national): a database beside `url`'s in the same server, migrated, seeded, with its server child. */
 async function createTwin(url: string, now: Date): Promise<Twin> {
-  const name = `ikd_bench_twin_${Date.now().toString(36)}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const deps = await seedingDeps(u.toString());
+  const database = await databaseBeside(url, `ikd_bench_twin_${Date.now().toString(36)}`);
+  const deps = await seedingDeps(database.url);
   await seedBenchRegistry(deps.db, ACCOUNTS, now);
   const accounts = await seedAccounts(deps, ACCOUNTS, now);
   const identityKey = (await seedVerifier(deps, COUNTERS.identity.name, COUNTERS.identity.elements)).apiKey;
   await deps.db.execute(sql`vacuum analyze`);
-  const server = await startServerChild(u.toString(), deps, { poolSize: POOL });
+  const server = await startServerChild(database.url, deps, { poolSize: POOL });
   return {
     deps,
     accounts,
@@ -363,9 +357,7 @@ async function createTwin(url: string, now: Date): Promise<Twin> {
     drop: async () => {
       await server.stop().catch(() => {});
       await deps.database.close().catch(() => {});
-      const dropper = postgres(url, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-      await dropper.end();
+      await database.drop();
     },
   };
 }

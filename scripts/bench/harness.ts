@@ -31,6 +31,23 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/** A new database `name` in the server of `url` (its URL), and how to drop it (forcing its connections closed). */
+export async function databaseBeside(url: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const dropper = postgres(url, { max: 1, onnotice: () => {} });
+      await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await dropper.end();
+    },
+  };
+}
+
 /** DATABASE_URL's server (a fresh database in it, dropped afterwards), else a throwaway local PostgreSQL. */
 export async function benchDatabase(options: { statementStats?: boolean } = {}): Promise<BenchDatabase> {
   const given = process.env.DATABASE_URL;
@@ -38,18 +55,7 @@ export async function benchDatabase(options: { statementStats?: boolean } = {}):
   let url: string;
   let drop: () => Promise<void>;
   if (given) {
-    const name = `ikd_bench_${Date.now().toString(36)}`;
-    const admin = postgres(given, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(given);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    drop = async () => {
-      const dropper = postgres(given, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-      await dropper.end();
-    };
+    ({ url, drop } = await databaseBeside(given, `ikd_bench_${Date.now().toString(36)}`));
   } else {
     local = await startLocalPostgres(options.statementStats ? { settings: { shared_preload_libraries: 'pg_stat_statements' } } : {});
     url = local.url;
