@@ -1,6 +1,6 @@
 /**
- * #18 point 3 at a national peak (drizzle/0022): a verification's access-log row carries the holder's district
- * (first 6 NIK digits), the statistics' raw tail and the roll-up count by it without joining accounts, and rows
+ * #18 point 3 at a national peak (drizzle/0022): an access-log row carries the holder's district (first 6 NIK
+ * digits), a verification's and a refused scan's alike, the statistics' raw tail and the roll-up count by it without joining accounts, and rows
  * without it (older ones, other outcomes) fall back to the account's NIK.
  */
 import { sql } from 'drizzle-orm';
@@ -32,6 +32,14 @@ describe('the holder district on access-log rows', () => {
       sql`select holder_district, account_id from access_log where verifier_id = ${verifier.id} and outcome = 'verified'`,
     );
     expect(row!.holder_district).toBe(resident.nik.slice(0, 6));
+    // A refused scan of the same QR (already used) is logged with the district too, through the failure path.
+    const again = await postVerify(ctx, verifier.apiKey, { token: qr.token });
+    expect(again.status).toBe(409);
+    const [failed] = await queryRows<{ outcome: string; holder_district: string | null }>(
+      db,
+      sql`select outcome, holder_district from access_log where verifier_id = ${verifier.id} and outcome <> 'verified'`,
+    );
+    expect(failed).toEqual({ outcome: 'already_used', holder_district: resident.nik.slice(0, 6) });
 
     // Two more verified rows of the same account: one as a holder from elsewhere at the time of the scan (district
     // 317101, Jakarta), one written before drizzle/0022 (no district: the account's NIK counts).

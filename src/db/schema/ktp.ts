@@ -71,8 +71,9 @@ export const accessLog = pgTable(
     dataKind: text('data_kind'),
     dataAction: text('data_action', { enum: ['written', 'deleted'] }),
     /**
-     * The holder's district (first 6 NIK digits) as of the row, written by the statements that log a verification
-     * (drizzle/0022), so statistics count by region without joining accounts; null on older and rarer rows.
+     * The holder's district (first 6 NIK digits) as of the row, written by every statement that logs a row for an
+     * account (drizzle/0022), so statistics count by region without joining accounts; null on rows written before
+     * it and on rows without an account.
      */
     holderDistrict: text('holder_district'),
   },

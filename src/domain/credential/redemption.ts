@@ -16,6 +16,7 @@ import { decodeKtpToken, type KtpElement, type TokenDocument } from '../../crypt
 import { preparedStatement } from '../../db/prepared.js';
 import { newId, randomSecret } from '../../crypto/secrets.js';
 import { accessLog, accounts, holderBlocks, ktpTokens, outbox, verifiers } from '../../db/schema/index.js';
+import { districtOfAccount } from '../operators/rollups.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
@@ -228,8 +229,9 @@ async function logFailure(
   const logged = await queryRows<{ verifier_id: string }>(
     deps.db,
     sql`with logged as (
-          insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
-          select ${at}, ${entry.tokenId}, ${entry.accountId}, id, ${entry.outcome}, '{}', ${entry.counter}, ${entry.document ?? null}
+          insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document, holder_district)
+          select ${at}, ${entry.tokenId}, ${entry.accountId}, id, ${entry.outcome}, '{}', ${entry.counter}, ${entry.document ?? null},
+                 ${entry.accountId ? districtOfAccount(entry.accountId) : null}
           from ${verifiers} where api_key_hash = ${entry.verifier.apiKeyHash} and status = 'active'
           returning seq, verifier_id, account_id
         ), notice as (

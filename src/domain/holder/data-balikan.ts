@@ -5,6 +5,7 @@
  */
 import { assertHolderAllows } from './data-users.js';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { districtOfAccount } from '../operators/rollups.js';
 import { accessLog, accounts, dataBalikan, verifiers } from '../../db/schema/index.js';
 import type { DbOrTx, Tx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
@@ -88,6 +89,7 @@ async function logDataWritten(tx: Tx, entry: { accountId: string; verifierId: st
     elements: [],
     dataKind: entry.kind,
     dataAction: entry.action,
+    holderDistrict: districtOfAccount(entry.accountId),
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { randomSecret, sha256Hex } from '../../crypto/secrets.js';
+import { districtOfAccount } from '../operators/rollups.js';
 import { accessLog, accounts, holderBlocks, oidcAuthorizations, oidcClients } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
@@ -187,8 +188,8 @@ export async function decideAuthorization(
         await queryRows(
           tx,
           sql`with logged as (
-                insert into ${accessLog} (at, account_id, verifier_id, outcome, elements)
-                values (${at}, ${accountId}, ${row.verifier_id}, ${outcome}, string_to_array(${elements.join(',')}, ','))
+                insert into ${accessLog} (at, account_id, verifier_id, outcome, elements, holder_district)
+                values (${at}, ${accountId}, ${row.verifier_id}, ${outcome}, string_to_array(${elements.join(',')}, ','), ${districtOfAccount(accountId)})
                 returning seq, account_id
               ), notice as (
                 ${scanNoticeDraft(sql`a.email`, sql`${ids.noticeId}`, sql`${ids.noticeKey}`, at)}

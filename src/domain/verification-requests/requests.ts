@@ -17,6 +17,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { renderQrSvg } from '../../crypto/qr.js';
 import { randomSecret } from '../../crypto/secrets.js';
 import type { KtpElement, TokenDocument } from '../../crypto/token-codec.js';
+import { districtOfAccount } from '../operators/rollups.js';
 import { accessLog, accounts, holderBlocks, verificationRequests, verifiers } from '../../db/schema/index.js';
 import { preparedStatement } from '../../db/prepared.js';
 import { queryRows } from '../../db/types.js';
@@ -174,8 +175,9 @@ export async function decideVerificationRequest(
         await queryRows(
           tx,
           sql`with logged as (
-                insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document)
-                values (${at}, null, ${accountId}, ${row.verifier_id}, 'refused', '{}', ${row.counter}, ${row.document ?? 'ktp'})
+                insert into ${accessLog} (at, token_id, account_id, verifier_id, outcome, elements, counter, document, holder_district)
+                values (${at}, null, ${accountId}, ${row.verifier_id}, 'refused', '{}', ${row.counter}, ${row.document ?? 'ktp'},
+                        ${districtOfAccount(accountId)})
                 returning seq, account_id
               ), notice as (
                 ${scanNoticeDraft(sql`a.email`, sql`${ids.noticeId}`, sql`${ids.noticeKey}`, at)}
