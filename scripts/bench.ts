@@ -32,7 +32,7 @@ import {
   type BenchAccount,
 } from './bench/seed.js';
 import { createProgress } from './progress.js';
-import { fillNational } from './bench/national.js';
+import { fillNational, nationalAccountId } from './bench/national.js';
 import { ROLLUP_LAG_MS, rollUpAccessStats } from '../src/domain/operators/rollups.js';
 import { STATS_ROLLUP_INTERVAL_MS } from '../src/domain/maintenance/purge.js';
 import { statsPaths, supervisorSession, timeStats, type StatsTiming } from './bench/stats-timing.js';
@@ -627,7 +627,7 @@ async function main() {
       await deps.db.execute(sql.raw(`insert into access_log (at, token_id, account_id, verifier_id, outcome, elements, counter, holder_district)
         select '${new Date(peakAt - tailMs).toISOString()}'::timestamptz + (i::float8 / ${peakRows}) * interval '${tailMs} milliseconds', null,
                a.id, 'nat-counter', 'verified', '{nik,nama}', 'Loket 1', substr(a.nik, 1, 6)
-        from generate_series(0, ${peakRows - 1}) as i join accounts a on a.id = 'nat-' || ((i * 7919) % ${holders})`));
+        from generate_series(0, ${peakRows - 1}) as i join accounts a on a.id = ${nationalAccountId(`(i * 7919) % ${holders}`)}`));
       statsTimings.peak = await timeStats(s.ports.app, statsToken, statsPaths(new Date(), '73', '7310'));
       console.error(`statistics with the raw tail of a ${PEAK_VERIFICATIONS_PER_S}/s peak (${peakRows} rows over ${tailMs / 1000} s):`);
       for (const t of statsTimings.peak) console.error(`  ${t.name}: p50 ${t.ms.p50} ms, max ${t.ms.max} ms (${t.status.join(',')})`);

@@ -42,6 +42,18 @@ describe('national fill', () => {
           from access_log l join accounts a on a.id = l.account_id where l.outcome = 'verified'`,
     );
     expect(d).toEqual({ with_district: 1500, wrong: 0 });
+    // Ids of the app's shapes (newId('acc'), a 12-byte hex token id), spread over the key space as random ones are,
+    // not all sorting after the bench's own: the planner judged the session lookup by that order (national.ts).
+    const ids = await queryRows<{ id: string }>(ctx.deps.db, sql`select id from accounts where email like 'nat-%'`);
+    expect(ids).toHaveLength(300);
+    for (const { id } of ids) expect(id).toMatch(/^acc_[A-Za-z0-9_-]{16}$/);
+    expect(new Set(ids.map(({ id }) => id[4])).size).toBeGreaterThan(40);
+    const tokens = await queryRows<{ id: string; known: boolean }>(
+      ctx.deps.db,
+      sql`select t.id, exists (select 1 from accounts a where a.id = t.account_id) as known from ktp_tokens t`,
+    );
+    for (const t of tokens) expect(t).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), known: true });
+    expect(new Set(tokens.map((t) => t.id[0])).size).toBe(16);
     expect(fill.bytes.ktp_tokens).toBeGreaterThan(0);
   });
 });
