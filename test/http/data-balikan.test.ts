@@ -336,7 +336,7 @@ describe('data balikan: security', () => {
       .from(accessLog)
       .where(and(eq(accessLog.accountId, holder.accountId), eq(accessLog.outcome, 'data_written')));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ verifierId: pajak.id, dataKind: 'npwp', dataAction: 'written', tokenId: null });
+    expect(rows[0]).toMatchObject({ verifierId: pajak.id, dataKind: 'npwp', dataAction: 'written', tokenId: null, holderDistrict: holder.nik.slice(0, 6) });
   });
 });
 

@@ -38,7 +38,7 @@ describe('a login in the history, with its notice', () => {
     const history = (await (await asResident(ctx, resident, 'GET', '/v1/me/access-history')).json()) as { items: { outcome: string; verifier: { name: string } }[] };
     expect(history.items[0]).toMatchObject({ outcome: 'login', verifier: { name: 'Layanan Pajak Online (uji)' } });
     const [log] = await ctx.deps.db.select().from(accessLog).where(eq(accessLog.accountId, resident.accountId));
-    expect(log).toMatchObject({ outcome: 'login', elements: ['name', 'birthDate', 'sex'] });
+    expect(log).toMatchObject({ outcome: 'login', elements: ['name', 'birthDate', 'sex'], holderDistrict: resident.nik.slice(0, 6) });
     const drafts = await notices(resident.email);
     expect(drafts).toHaveLength(1);
     expect(drafts[0]!.accessSeq).toBe(log!.seq);

@@ -104,7 +104,7 @@ describe('approve → the result once', () => {
 
     const logs = await ctx.deps.db.select().from(accessLog).where(and(eq(accessLog.accountId, resident.accountId), eq(accessLog.counter, 'Teller 1')));
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatchObject({ verifierId: verifier.id, outcome: 'verified', elements: ['nik', 'name', 'birthDate'], document: 'ktp', tokenId: null });
+    expect(logs[0]).toMatchObject({ verifierId: verifier.id, outcome: 'verified', elements: ['nik', 'name', 'birthDate'], document: 'ktp', tokenId: null, holderDistrict: resident.nik.slice(0, 6) });
     const notices = await ctx.deps.db.select().from(outbox).where(and(eq(outbox.template, 'scan_notice'), eq(outbox.accessSeq, logs[0]!.seq)));
     expect(notices).toHaveLength(1);
     expect(notices[0]!.to).toBe(resident.email);
@@ -250,7 +250,7 @@ describe('the holder in control', () => {
     expect(await code(refused)).toBe('holder_refused');
     expect(await (await poll(verifier.apiKey, req.id)).json()).toEqual({ status: 'denied' });
     const [log] = await ctx.deps.db.select().from(accessLog).where(eq(accessLog.accountId, resident.accountId));
-    expect(log).toMatchObject({ outcome: 'refused', verifierId: verifier.id, elements: [] });
+    expect(log).toMatchObject({ outcome: 'refused', verifierId: verifier.id, elements: [], holderDistrict: resident.nik.slice(0, 6) });
     const notices = await ctx.deps.db.select().from(outbox).where(and(eq(outbox.template, 'scan_notice'), eq(outbox.accessSeq, log!.seq)));
     expect(notices).toHaveLength(1);
   });
