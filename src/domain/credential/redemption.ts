@@ -16,7 +16,7 @@ import { decodeKtpToken, type KtpElement, type TokenDocument } from '../../crypt
 import { preparedStatement } from '../../db/prepared.js';
 import { newId, randomSecret } from '../../crypto/secrets.js';
 import { accessLog, accounts, holderBlocks, ktpTokens, outbox, verifiers } from '../../db/schema/index.js';
-import { districtOfAccount } from '../operators/rollups.js';
+import { districtOfAccount } from '../holder-district.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';

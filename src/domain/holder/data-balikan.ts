@@ -5,7 +5,7 @@
  */
 import { assertHolderAllows } from './data-users.js';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { districtOfAccount } from '../operators/rollups.js';
+import { districtOfAccount } from '../holder-district.js';
 import { accessLog, accounts, dataBalikan, verifiers } from '../../db/schema/index.js';
 import type { DbOrTx, Tx } from '../../db/types.js';
 import type { Deps } from '../../deps.js';

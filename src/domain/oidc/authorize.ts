@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { randomSecret, sha256Hex } from '../../crypto/secrets.js';
-import { districtOfAccount } from '../operators/rollups.js';
+import { districtOfAccount } from '../holder-district.js';
 import { accessLog, accounts, holderBlocks, oidcAuthorizations, oidcClients } from '../../db/schema/index.js';
 import { queryRows } from '../../db/types.js';
 import type { Deps } from '../../deps.js';

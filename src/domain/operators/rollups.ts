@@ -12,6 +12,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/types.js';
+import { districtOfAccount } from '../holder-district.js';
 
 export const ROLLUP_META_KEY = 'stats.rollupUntil';
 /**
@@ -29,17 +30,13 @@ const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const floorHour = (ms: number) => new Date(Math.floor(ms / HOUR_MS) * HOUR_MS);
 const floorSecond = (ms: number) => new Date(Math.floor(ms / SECOND_MS) * SECOND_MS);
 
-/** The district (first 6 NIK digits) of account `accountId`, for the access-log writers that have only its id. */
-export const districtOfAccount = (accountId: SQL | string | null): SQL =>
-  sql`(select substr(acc.nik, 1, 6) from accounts acc where acc.id = ${accountId})`;
-
 /**
  * The holder's district of access-log row `l` (first 6 NIK digits): written on the row by its writer (drizzle/0022);
  * for rows written before it the account's, one primary-key read each (COALESCE only
  * evaluates it when the column is null). Null without an account. A join instead would be planned as a hash join
  * over every account once the rows are many (≈ 1.4 GB read with 3 M holders).
  */
-const holderDistrict = sql`coalesce(l.holder_district, (select substr(acc.nik, 1, 6) from accounts acc where acc.id = l.account_id))`;
+const holderDistrict = sql`coalesce(l.holder_district, ${districtOfAccount(sql`l.account_id`)})`;
 
 /**
  * A source's `at` (the alias `s` of a statistics source) as local time `offsetHours` ahead of UTC, for grouping by

@@ -17,7 +17,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { renderQrSvg } from '../../crypto/qr.js';
 import { randomSecret } from '../../crypto/secrets.js';
 import type { KtpElement, TokenDocument } from '../../crypto/token-codec.js';
-import { districtOfAccount } from '../operators/rollups.js';
+import { districtOfAccount } from '../holder-district.js';
 import { accessLog, accounts, holderBlocks, verificationRequests, verifiers } from '../../db/schema/index.js';
 import { preparedStatement } from '../../db/prepared.js';
 import { queryRows } from '../../db/types.js';
